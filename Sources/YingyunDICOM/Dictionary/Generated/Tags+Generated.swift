@@ -1,0 +1,23 @@
+// STUB: replaced by tools/gen-dictionary output.
+extension Tag {
+    public static let fileMetaInformationGroupLength = Tag(0x0002, 0x0000)
+    public static let fileMetaInformationVersion = Tag(0x0002, 0x0001)
+    public static let mediaStorageSOPClassUID = Tag(0x0002, 0x0002)
+    public static let mediaStorageSOPInstanceUID = Tag(0x0002, 0x0003)
+    public static let transferSyntaxUID = Tag(0x0002, 0x0010)
+    public static let implementationClassUID = Tag(0x0002, 0x0012)
+    public static let implementationVersionName = Tag(0x0002, 0x0013)
+    public static let specificCharacterSet = Tag(0x0008, 0x0005)
+    public static let sopClassUID = Tag(0x0008, 0x0016)
+    public static let sopInstanceUID = Tag(0x0008, 0x0018)
+    public static let patientName = Tag(0x0010, 0x0010)
+    public static let patientID = Tag(0x0010, 0x0020)
+    public static let numberOfFrames = Tag(0x0028, 0x0008)
+    public static let pixelRepresentation = Tag(0x0028, 0x0103)
+    public static let bitsAllocated = Tag(0x0028, 0x0100)
+    public static let extendedOffsetTable = Tag(0x7FE0, 0x0001)
+    public static let extendedOffsetTableLengths = Tag(0x7FE0, 0x0002)
+    public static let floatPixelData = Tag(0x7FE0, 0x0008)
+    public static let doubleFloatPixelData = Tag(0x7FE0, 0x0009)
+    public static let pixelData = Tag(0x7FE0, 0x0010)
+}
