@@ -143,6 +143,19 @@ import Testing
         #expect(pn.usedFallback)
     }
 
+    @Test func doesNotTakeLatin1WordsForGB2312() {
+        // Two accented letters in a row pair up like a GB 2312 hanzi (Ç Ã = C7 C3): inside a word
+        // they are Latin-1.
+        for (hex, text) in [
+            ("46554ec7c34f", "FUNÇÃO"), ("46756ee7e36f", "Função"), ("6372e9e965", "créée"),
+            ("494e464f524d41c7d5455320444f204558414d45", "INFORMAÇÕES DO EXAME"),
+        ] {
+            #expect(Self.decode(hex, ["ISO_IR 100"], vr: .LO) == (text, false))
+            // Undeclared, GB18030 is skipped for them and Latin-1 ends the list.
+            #expect(Self.decode(hex, [], vr: .LO) == (text, true))
+        }
+    }
+
     @Test func recoversUndeclaredGBKAndUTF8() {
         let gbk = Self.decode("d5c55eceb0", [])
         #expect(gbk == ("张^伟", true))
@@ -249,6 +262,10 @@ import Testing
         #expect(cs.usesCodeExtensions)
         #expect(SpecificCharacterSet(element: nil) == .default)
         #expect(SpecificCharacterSet(terms: ["ISO_IR 999"]).unrecognizedTerms == ["ISO_IR 999"])
+        #expect(!SpecificCharacterSet(terms: ["ISO_IR 13"]).usesCodeExtensions)
+        #expect(!SpecificCharacterSet.gb18030.usesCodeExtensions)
+        #expect(cs.description == "ISO 2022 IR 13\\ISO 2022 IR 87")
+        #expect(SpecificCharacterSet.default.description == "ISO_IR 6")
     }
 
     @Test func toleratesCommonMisspellings() {

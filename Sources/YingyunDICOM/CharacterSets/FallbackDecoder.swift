@@ -1,8 +1,11 @@
 /// Strict trial decodings used by the mislabelled-text fallbacks (see ``CharacterSetOptions``).
 enum FallbackDecoder {
     /// The text of `p` in the first of `encodings` that decodes it without error, or nil.
+    /// GB18030 and GBK are also refused when the bytes look like a Latin-1 word (see
+    /// ``looksLikeLatin1Word(_:)``).
     static func firstStrict(_ p: UnsafeRawBufferPointer, among encodings: [FallbackEncoding]) -> String? {
         for encoding in encodings {
+            if (encoding == .gb18030 || encoding == .gbk) && looksLikeLatin1Word(p) { continue }
             if let text = strict(p, as: encoding) { return text }
         }
         return nil
@@ -28,7 +31,7 @@ enum FallbackDecoder {
     static func latin1Override(_ p: UnsafeRawBufferPointer, as encoding: FallbackEncoding) -> String? {
         switch encoding {
         case .gb18030, .gbk:
-            guard allHighBytesPairInGB2312Zone(p) else { return nil }
+            guard allHighBytesPairInGB2312Zone(p), !looksLikeLatin1Word(p) else { return nil }
             return strict(p, as: encoding)
         case .utf8:
             // Only a value with a real multi-byte sequence says "UTF-8"; callers only get here with
@@ -58,6 +61,31 @@ enum FallbackDecoder {
             i += 2
         }
         return pairs > 0
+    }
+
+    /// Whether a lone double byte with both bytes ≥ 0x80 sits between two ASCII letters, read as
+    /// GB18030 characters: that is two accented Latin-1 letters inside a word ("FUNÇÃO", "Função",
+    /// "créée"), which also pair up as valid GB 2312 hanzi. Chinese text seldom puts a single hanzi
+    /// between two Latin letters with no space.
+    static func looksLikeLatin1Word(_ p: UnsafeRawBufferPointer) -> Bool {
+        func isLetter(_ b: UInt8) -> Bool { (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+        let n = p.count
+        var i = 0
+        var previousIsLetter = false
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                previousIsLetter = isLetter(b)
+                i += 1
+                continue
+            }
+            // A GB18030 four-byte character has a digit as its second byte.
+            let length = i + 1 < n && (0x30...0x39).contains(p[i + 1]) ? 4 : 2
+            if length == 2, previousIsLetter, i + 2 < n, p[i + 1] >= 0x80, isLetter(p[i + 2]) { return true }
+            previousIsLetter = false
+            i += length
+        }
+        return false
     }
 
     /// ISO 8859-1: every byte is the scalar of the same value.

@@ -12,7 +12,7 @@ public import NIOCore
 /// Values whose bytes are all ASCII (the common case) are returned without any conversion.
 /// Mislabelled text (GBK declared as nothing or as ISO_IR 100, ...) is recovered as
 /// ``CharacterSetOptions`` describes.
-public struct SpecificCharacterSet: Sendable, Hashable {
+public struct SpecificCharacterSet: Sendable, Hashable, CustomStringConvertible {
     /// The defined terms as found in (0008,0005), e.g. ["", "ISO 2022 IR 87"].
     public var terms: [String] {
         didSet { plan = DecodingPlan(terms: terms) }
@@ -50,8 +50,8 @@ public struct SpecificCharacterSet: Sendable, Hashable {
 
     /// The character set an element (0008,0005) declares; the default repertoire when there is none.
     ///
-    /// A sequence item may carry its own (0008,0005); when it does not, it inherits its parent's
-    /// (PS3.5 §7.5.3): the caller passes the parent's set in that case.
+    /// A sequence item may carry its own (0008,0005); when it does not, the character set of the
+    /// enclosing data set applies (nested data sets, PS3.5 §7.5): keep the parent's set in that case.
     /// - Parameter element: The Specific Character Set element, or nil.
     public init(element: DataElement?) {
         guard let bytes = element?.bytes, bytes.readableBytes > 0 else {
@@ -68,10 +68,11 @@ public struct SpecificCharacterSet: Sendable, Hashable {
         terms.filter { DefinedTerm.parse($0) == nil }
     }
 
-    /// Whether values may contain ISO 2022 escape sequences (PS3.5 §6.1.2.5).
+    /// Whether values may contain ISO 2022 escape sequences (PS3.5 §6.1.2.5): (0008,0005) has
+    /// several values or an "ISO 2022 ..." term, and none of ISO_IR 192, GB18030 or GBK.
     public var usesCodeExtensions: Bool {
-        if case .codeExtensions = plan { return true }
-        return false
+        guard case .codeExtensions = plan else { return false }
+        return terms.count > 1 || terms.contains { DefinedTerm.parse($0)?.isISO2022 == true }
     }
 
     /// Decodes the whole value of a text element (all values, backslashes kept) to a Swift string.
@@ -242,6 +243,11 @@ public struct SpecificCharacterSet: Sendable, Hashable {
             if b < 0x80 { out.append(b) } else { out.append(contentsOf: replacementCharacterUTF8) }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The terms as (0008,0005) encodes them, e.g. `\ISO 2022 IR 87`; "ISO_IR 6" for the default.
+    public var description: String {
+        terms.isEmpty ? "ISO_IR 6" : terms.joined(separator: "\\")
     }
 
     public static func == (lhs: SpecificCharacterSet, rhs: SpecificCharacterSet) -> Bool {
