@@ -74,7 +74,9 @@ enum SingleByteSet: Int, Sendable, Hashable, CaseIterable {
         (0x80...0xFF).map { (byte: Int) -> UInt16 in
             var out: [UInt8] = []
             let one: [UInt8] = [UInt8(byte)]
-            let errors = one.withUnsafeBytes { Iconv.decode($0, from: set.iconvName, stopAtFirstError: true, into: &out) }
+            let errors = one.withUnsafeBytes {
+                Iconv.decode($0, from: set.iconvName, stopAtFirstError: true, into: &out)
+            }
             guard errors == 0, let scalar = String(decoding: out, as: UTF8.self).unicodeScalars.first,
                 scalar.value <= 0xFFFF, out.count > 0
             else {
