@@ -24,8 +24,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 }
 
 func touch(_ ds: DataSet, depth: Int) {
-    let charset = ds[.specificCharacterSet].map { SpecificCharacterSet(terms: $0.stringValues(characterSet: .default)) }
-        ?? .default
+    let charset = SpecificCharacterSet(element: ds[.specificCharacterSet])
     for e in ds.elements {
         switch e.value {
         case .sequence(let items): for i in items { touch(i, depth: depth + 1) }
