@@ -215,6 +215,11 @@ import Testing
                 == #"{"00081115":{"vr":"SQ","Value":[{},{}]}}"#)
     }
 
+    @Test func writesItemsUnderSQWhateverTheElementVR() throws {
+        let un = DataElement(tag: Tag(0x0009, 0x1010), vr: .UN, length: .undefined, value: .sequence([DataSet()]))
+        #expect(try Self.one(un) == #"{"00091010":{"vr":"SQ","Value":[{}]}}"#)
+    }
+
     @Test func omitsGroupLengthAndKeepsTagOrder() throws {
         // Built out of order; DataSet sorts. Group lengths omitted (PS3.18 §F.2.2; pydicom keeps them).
         let ds = DataSet([

@@ -115,7 +115,13 @@ struct EncodingRun {
 
     private mutating func writeElement(_ e: DataElement, charset: SpecificCharacterSet) throws(DICOMJSONError) {
         writer.raw("{\"vr\":\"")
-        writer.bytes.append(contentsOf: e.vr.rawValue.utf8)
+        // Items can only be written as SQ: a "Value" array of objects under any other VR would not
+        // be DICOM JSON (the parser already reports UN-read-as-sequence as SQ).
+        if case .sequence = e.value {
+            writer.raw("SQ")
+        } else {
+            writer.bytes.append(contentsOf: e.vr.rawValue.utf8)
+        }
         writer.byte(UInt8(ascii: "\""))
         switch e.value {
         case .sequence(let items):
