@@ -89,6 +89,8 @@ public struct Part10Writer: Sendable {
     /// - Throws: `DICOMWriteError`: `.invalidTag` for a non-0002 element in `given`, `.missingAttribute`
     ///   when a Media Storage SOP Class or Instance UID cannot be found.
     public func fileMetaInformation(for dataSet: DataSet, given: DataSet = DataSet()) throws -> DataSet {
+        let metaWriter = try DataSetWriter(transferSyntax: .explicitVRLittleEndian)
+        for element in given.elements { try metaWriter.checkTag(element.tag, part: .fileMeta) }
         var meta = given
         meta[.fileMetaInformationGroupLength] = DataElement(
             tag: .fileMetaInformationGroupLength, vr: .UL, bytes: ByteBuffer(bytes: [0, 0, 0, 0]))
@@ -113,8 +115,7 @@ public struct Part10Writer: Sendable {
             tag: .implementationVersionName, vr: .SH, bytes: ByteBuffer(string: Implementation.versionName))
         // Checks tags and values now, so that a bad meta group fails before anything is written.
         let context = EncodingContext(explicitVR: true, source: nil, checksSource: false)
-        _ = try DataSetWriter(transferSyntax: .explicitVRLittleEndian).encodedLength(
-            of: meta, part: .fileMeta, context: context)
+        _ = try metaWriter.encodedLength(of: meta, part: .fileMeta, context: context)
         return meta
     }
 
