@@ -8,7 +8,9 @@ public struct ParseOptions: Sendable {
     /// Deepest sequence nesting accepted; deeper input is an error, not a stack overflow.
     public var maximumDepth: Int = 64
     /// Largest value accepted when the source size is unknown (never allocate beyond the input).
-    public var maximumInflatedSize: Int = 1 << 31
+    public var maximumInflatedSize: Int = 1 << 30
+    /// Warn when an explicit VR disagrees with the dictionary (costs one dictionary look-up per element).
+    public var checkVRAgainstDictionary: Bool = true
 
     public init(stopBeforePixelData: Bool = false, bulkDataThreshold: Int = 64 * 1024) {
         self.stopBeforePixelData = stopBeforePixelData

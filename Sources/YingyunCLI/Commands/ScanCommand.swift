@@ -1,0 +1,96 @@
+import ArgumentParser
+import NIOCore
+import YingyunDICOM
+import YingyunDICOMIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `yingyun scan PATH...`: parses every file under the paths and reports failures and throughput.
+/// Operators use it to check a directory of files before import; tools/bench uses it to time the parser.
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Parse every DICOM file under the given paths; report failures and parse speed.")
+
+    @Argument(help: "Files or directories (searched recursively).")
+    var paths: [String]
+
+    @Flag(help: "Stop before pixel data (header parse).")
+    var stopBeforePixels = false
+
+    @Option(name: .customLong("repeat"), help: "Parse the whole set this many times (for timing).")
+    var repetitions: Int = 1
+
+    @Flag(help: "Read each file into memory first, then parse the buffer (in-memory parse speed).")
+    var inMemory = false
+
+    func run() throws {
+        var files: [String] = []
+        for p in paths { collectFiles(p, into: &files) }
+        files.sort()
+        var options = ParseOptions()
+        options.stopBeforePixelData = stopBeforePixels
+        var failures = 0
+        var bytes = 0
+        var elements = 0
+        let buffers = inMemory ? try files.map { try FileByteSource.readAll(path: $0) } : []
+        let start = monotonicSeconds()
+        for _ in 0..<max(1, repetitions) {
+            for (i, path) in files.enumerated() {
+                do {
+                    let file: DICOMFile
+                    if inMemory {
+                        file = try DICOMFile.parse(buffers[i], options: options)
+                        bytes += buffers[i].readableBytes
+                    } else {
+                        let source = try FileByteSource(path: path)
+                        file = try DICOMFile.parse(source, options: options)
+                        bytes += source.size
+                    }
+                    elements += file.dataSet.count
+                } catch {
+                    failures += 1
+                    if repetitions <= 1 { reportFailure(path: path, error: error) }
+                }
+            }
+        }
+        let seconds = monotonicSeconds() - start
+        let parsed = files.count * max(1, repetitions)
+        var out = StandardOutput()
+        out.write(
+            "files=\(files.count) parses=\(parsed) failures=\(failures) elements=\(elements) bytes=\(bytes) "
+                + "seconds=\(seconds) files_per_s=\(Double(parsed) / seconds) "
+                + "MB_per_s=\(Double(bytes) / seconds / 1e6)\n")
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Regular files under `path`, depth first.
+func collectFiles(_ path: String, into files: inout [String]) {
+    var st = stat()
+    guard stat(path, &st) == 0 else {
+        files.append(path)  // let the parse report the error
+        return
+    }
+    if (st.st_mode & S_IFMT) != S_IFDIR {
+        files.append(path)
+        return
+    }
+    guard let dir = opendir(path) else { return }
+    defer { closedir(dir) }
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        if name == "." || name == ".." { continue }
+        collectFiles(path + "/" + name, into: &files)
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command: installs what it needs, builds, runs every test (unit + real peers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh
+swift build --build-tests
+echo "== unit and integration tests (swift test)"
+set +e
+swift test --skip-build > .build/swift-test.log 2>&1
+rc=$?
+set -e
+# Passing tests are one line each; show only what failed plus the closing summary.
+grep -E '✘|error:|Fatal|Crash' .build/swift-test.log | head -100 || true
+grep -E 'Test run with|Executed [0-9]+ test' .build/swift-test.log | tail -2 || true
+[ "$rc" -eq 0 ] || { echo "swift test failed (exit $rc); full log in .build/swift-test.log"; tail -40 .build/swift-test.log; exit "$rc"; }
+bin="$(swift build --show-bin-path)/yingyun"
+echo "== peer: pydicom agrees with yingyun json on pydicom's bundled files"
+python3 Tests/Peers/compare_pydicom.py "$bin"
+echo "== peer: CLI contract on fixtures and bad input"
+bash Tests/Peers/cli_contract.sh "$bin"
