@@ -6,12 +6,12 @@ public struct DICOMWriteError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: String, Hashable, Sendable {
             case unsupportedTransferSyntax, invalidTag, invalidValue, valueTooLong, missingBulkDataSource,
-                bulkDataUnavailable, encapsulationMismatch, missingAttribute
+                bulkDataUnavailable, encapsulationMismatch, missingAttribute, deflate
         }
         private let wrapped: Wrapped
         private init(_ w: Wrapped) { wrapped = w }
 
-        /// The writer cannot produce this transfer syntax (big endian and deflated are not written).
+        /// The writer cannot produce this transfer syntax (big endian is retired and not written).
         public static let unsupportedTransferSyntax = Code(.unsupportedTransferSyntax)
         /// A tag that may not appear where it is: item and delimitation tags (group FFFE) as data
         /// elements, command (0000) or file meta (0002) elements in a data set, non-0002 elements in the
@@ -32,6 +32,8 @@ public struct DICOMWriteError: Error, Sendable, CustomStringConvertible {
         public static let encapsulationMismatch = Code(.encapsulationMismatch)
         /// A Type 1 file meta element cannot be filled in (PS3.10 §7.1).
         public static let missingAttribute = Code(.missingAttribute)
+        /// zlib failed while deflating the data set.
+        public static let deflate = Code(.deflate)
 
         public var description: String { wrapped.rawValue }
     }

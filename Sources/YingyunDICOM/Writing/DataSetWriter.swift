@@ -2,9 +2,10 @@ public import NIOCore
 
 /// Encodes a `DataSet` in a little-endian transfer syntax (PS3.5 §7), streaming the output.
 ///
-/// Supported: Implicit VR Little Endian, Explicit VR Little Endian, and the encapsulated syntaxes
+/// Supported: Implicit VR Little Endian, Explicit VR Little Endian, Deflated Explicit VR Little
+/// Endian (raw deflate of the explicit VR LE encoding, PS3.5 §A.5), and the encapsulated syntaxes
 /// (every compressed one), whose data set is framed as Explicit VR Little Endian with the pixel
-/// data encapsulated (PS3.5 §A.4). Big endian (retired) and deflated syntaxes are not written.
+/// data encapsulated (PS3.5 §A.4). Explicit VR Big Endian (retired) is not written.
 ///
 /// Encoding rules, chosen to be conformant for any input (STYLE §6):
 /// - Values are padded to even length with `VR.paddingByte` (PS3.5 §7.1.1): space for text,
@@ -34,19 +35,21 @@ public struct DataSetWriter: Sendable {
     public let chunkSize: Int
 
     /// - Parameters:
-    ///   - transferSyntax: a little-endian, non-deflated transfer syntax.
+    ///   - transferSyntax: a little-endian transfer syntax.
     ///   - chunkSize: largest chunk handed to the sink; at least 64 bytes.
-    /// - Throws: `DICOMWriteError` (`.unsupportedTransferSyntax`) for big-endian or deflated syntaxes.
+    /// - Throws: `DICOMWriteError` (`.unsupportedTransferSyntax`) for big-endian syntaxes (and
+    ///   combinations no standard syntax has: implicit VR with encapsulation or deflate).
     public init(transferSyntax: TransferSyntax = .explicitVRLittleEndian, chunkSize: Int = DataSetWriter.defaultChunkSize)
         throws
     {
         precondition(chunkSize >= 64, "chunkSize must be at least 64 bytes")
-        guard transferSyntax.isLittleEndian, !transferSyntax.isDeflated,
-            transferSyntax.isExplicitVR || !transferSyntax.isEncapsulated
+        guard transferSyntax.isLittleEndian,
+            transferSyntax.isExplicitVR || !(transferSyntax.isEncapsulated || transferSyntax.isDeflated),
+            !(transferSyntax.isDeflated && transferSyntax.isEncapsulated)
         else {
             throw DICOMWriteError(
                 code: .unsupportedTransferSyntax, tag: nil,
-                message: "cannot write transfer syntax \(transferSyntax.uid): only little-endian, non-deflated syntaxes")
+                message: "cannot write transfer syntax \(transferSyntax.uid): only little-endian syntaxes")
         }
         self.transferSyntax = transferSyntax
         // Whole multiples of 8 so that byte-swapped bulk data never splits a value across chunks.
@@ -65,10 +68,21 @@ public struct DataSetWriter: Sendable {
     public func write(
         _ dataSet: DataSet, bulkDataSource: (any ByteSource)? = nil, to sink: (ByteBuffer) throws -> Void
     ) throws {
+        guard transferSyntax.isDeflated else {
+            try withoutActuallyEscaping(sink) { sink in
+                var out = ChunkedOutput(chunkSize: chunkSize, sink: sink)
+                try write(dataSet, part: .dataSet, bulkDataSource: bulkDataSource, into: &out)
+                try out.flush()
+            }
+            return
+        }
+        try validate(dataSet, part: .dataSet, bulkDataSource: bulkDataSource)
+        let deflater = try Deflater(chunkSize: chunkSize)
         try withoutActuallyEscaping(sink) { sink in
-            var out = ChunkedOutput(chunkSize: chunkSize, sink: sink)
+            var out = ChunkedOutput(chunkSize: chunkSize) { try deflater.compress($0, to: sink) }
             try write(dataSet, part: .dataSet, bulkDataSource: bulkDataSource, into: &out)
             try out.flush()
+            try deflater.finish(to: sink)
         }
     }
 
@@ -88,7 +102,8 @@ public struct DataSetWriter: Sendable {
         return result
     }
 
-    /// The number of bytes `write` produces for `dataSet`, without reading any bulk data.
+    /// The number of bytes `write` produces for `dataSet`, without reading any bulk data; for a
+    /// deflated syntax, the length before deflation.
     ///
     /// - Parameter dataSet: the data set.
     /// - Returns: the encoded length in bytes.

@@ -20,7 +20,7 @@ public struct Part10Writer: Sendable {
     public var transferSyntax: TransferSyntax { dataSetWriter.transferSyntax }
 
     /// - Parameters:
-    ///   - transferSyntax: a little-endian, non-deflated transfer syntax (see `DataSetWriter`).
+    ///   - transferSyntax: a little-endian transfer syntax (see `DataSetWriter`).
     ///   - chunkSize: largest chunk handed to the sink.
     /// - Throws: `DICOMWriteError` (`.unsupportedTransferSyntax`).
     public init(transferSyntax: TransferSyntax = .explicitVRLittleEndian, chunkSize: Int = DataSetWriter.defaultChunkSize)
@@ -35,7 +35,8 @@ public struct Part10Writer: Sendable {
     ///   - dataSet: the data set. Group 0002 elements found in it are not written in the data set
     ///     (where PS3.10 forbids them) but used as file meta when `fileMetaInformation` lacks them.
     ///   - fileMetaInformation: meta elements to keep (group 0002 only), e.g. a parsed file's meta.
-    ///   - bulkDataSource: where `.bulkData` values and encapsulated fragments are read from.
+    ///   - bulkDataSource: where `.bulkData` values and encapsulated fragments are read from; for a
+    ///     parsed file, `file.valueSource(source)` (the inflated data set of a deflated file).
     ///   - sink: receives the file's bytes in order.
     /// - Throws: `DICOMWriteError`; errors from `sink` or `bulkDataSource` unchanged.
     public func write(
@@ -58,8 +59,14 @@ public struct Part10Writer: Sendable {
             try out.writeByte(0, repeating: 128)
             try out.writeBytes("DICM".utf8)
             try metaWriter.write(meta, part: .fileMeta, bulkDataSource: bulkDataSource, into: &out)
-            try dataSetWriter.write(body, part: .dataSet, bulkDataSource: bulkDataSource, into: &out)
-            try out.flush()
+            if transferSyntax.isDeflated {
+                // Only the data set is deflated (PS3.5 §A.5): it gets its own compressed stream.
+                try out.flush()
+                try dataSetWriter.write(body, bulkDataSource: bulkDataSource, to: sink)
+            } else {
+                try dataSetWriter.write(body, part: .dataSet, bulkDataSource: bulkDataSource, into: &out)
+                try out.flush()
+            }
         }
     }
 
