@@ -1,9 +1,9 @@
 import Foundation
 import NIOCore
 import Testing
+import YingyunDICOMIO
 
 @testable import YingyunDICOM
-import YingyunDICOMIO
 
 /// The DICOM writer: exact bytes for small hand-built data sets in both VR forms, the encoding rules
 /// (padding, group lengths, sequences, bulk data, encapsulation), and dcmtk/pydicom as peers that
@@ -148,7 +148,8 @@ import YingyunDICOMIO
 
     @Test func emptySQBytesBecomeAnEmptySequence() throws {
         let ds = DataSet([Self.element(0x0008, 0x1115, .SQ, [])])
-        #expect(try Self.write(ds, .explicitVRLittleEndian) == [0x08, 0x00, 0x15, 0x11] + Self.bytes("SQ") + [0, 0, 0, 0, 0, 0])
+        let expected: [UInt8] = [0x08, 0x00, 0x15, 0x11] + Self.bytes("SQ") + [0, 0, 0, 0, 0, 0]
+        #expect(try Self.write(ds, .explicitVRLittleEndian) == expected)
     }
 
     // MARK: - Group lengths
@@ -219,7 +220,9 @@ import YingyunDICOMIO
         let source = BufferByteSource([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08])
         func written(_ vr: VR, length: Int = 8) throws -> [UInt8] {
             let reference = BulkDataReference(offset: 0, length: length, isLittleEndian: false)
-            let ds = DataSet([DataElement(tag: Tag(0x0009, 0x1001), vr: vr, length: Length(8), value: .bulkData(reference))])
+            let ds = DataSet([
+                DataElement(tag: Tag(0x0009, 0x1001), vr: vr, length: Length(8), value: .bulkData(reference))
+            ])
             return Array(try Self.write(ds, .implicitVRLittleEndian, source: source).dropFirst(8))
         }
         #expect(try written(.OW) == [0x02, 0x01, 0x04, 0x03, 0x06, 0x05, 0x08, 0x07])
@@ -275,7 +278,8 @@ import YingyunDICOMIO
     @Test func deflatesTheDataSetOnly() throws {
         var ds = Self.image()
         ds[Tag(0x0008, 0x0080)] = Self.text(0x0008, 0x0080, .LO, String(repeating: "Hospital ", count: 500))
-        let deflated = try Part10Writer(transferSyntax: .deflatedExplicitVRLittleEndian, chunkSize: 128).write(dataSet: ds)
+        let deflated = try Part10Writer(transferSyntax: .deflatedExplicitVRLittleEndian, chunkSize: 128).write(
+            dataSet: ds)
         let plain = try DataSetWriter(transferSyntax: .explicitVRLittleEndian).write(ds)
         #expect(deflated.readableBytes % 2 == 0)
         #expect(deflated.readableBytes < plain.readableBytes)
@@ -332,12 +336,15 @@ import YingyunDICOMIO
         #expect(code(DataSet([Self.sequence(0x0009, 0x1001, [DataSet()], vr: .OB)])) == .invalidValue)
         #expect(code(DataSet([Self.text(0x0002, 0x0010, .UI, "1.2.840.10008.1.2")])) == .invalidTag)
         #expect(code(DataSet([Self.element(0xFFFE, 0xE000, .UN, [])])) == .invalidTag)
-        #expect(code(DataSet([Self.sequence(0x0008, 0x1115, [DataSet([Self.element(0x0000, 0x0100, .US, [1, 0])])])])) == .invalidTag)
+        #expect(
+            code(DataSet([Self.sequence(0x0008, 0x1115, [DataSet([Self.element(0x0000, 0x0100, .US, [1, 0])])])]))
+                == .invalidTag)
 
         let bulk = DataElement(
             tag: .pixelData, vr: .OB, length: Length(10), value: .bulkData(BulkDataReference(offset: 4, length: 10)))
         #expect(code(DataSet([bulk])) == .missingBulkDataSource)
-        #expect(code(DataSet([bulk]), source: BufferByteSource([UInt8](repeating: 0, count: 13))) == .bulkDataUnavailable)
+        #expect(
+            code(DataSet([bulk]), source: BufferByteSource([UInt8](repeating: 0, count: 13))) == .bulkDataUnavailable)
         #expect(code(DataSet([bulk]), source: BufferByteSource([UInt8](repeating: 0, count: 14))) == nil)
 
         let pixels = EncapsulatedPixelData(
@@ -395,7 +402,10 @@ import YingyunDICOMIO
         let given = DataSet([Self.text(0x0002, 0x0003, .UI, "2.25.9")])
         let meta = try writer.fileMetaInformation(for: ds, given: given)
         #expect(meta[.mediaStorageSOPInstanceUID]?.bytes == ByteBuffer(string: "2.25.9"))
-        #expect(Self.writeError { _ = try writer.fileMetaInformation(for: ds, given: DataSet([Self.text(0x0008, 0x0018, .UI, "1")])) }?.code == .invalidTag)
+        #expect(
+            Self.writeError {
+                _ = try writer.fileMetaInformation(for: ds, given: DataSet([Self.text(0x0008, 0x0018, .UI, "1")]))
+            }?.code == .invalidTag)
     }
 
     @Test func fileMetaElementsInTheDataSetMoveToTheMeta() throws {
@@ -422,7 +432,9 @@ import YingyunDICOMIO
         ])
         nested[Tag(0x0008, 0x2218)] = sequence(0x0008, 0x2218, [code])
         nested[Tag(0x0009, 0x0010)] = text(0x0009, 0x0010, .LO, "YINGYUN TEST")
-        nested[Tag(0x0009, 0x1010)] = sequence(0x0009, 0x1010, [DataSet([text(0x0009, 0x0010, .LO, "YINGYUN TEST"), element(0x0009, 0x1001, .UN, [1, 2, 3, 4])])], vr: .UN)
+        nested[Tag(0x0009, 0x1010)] = sequence(
+            0x0009, 0x1010,
+            [DataSet([text(0x0009, 0x0010, .LO, "YINGYUN TEST"), element(0x0009, 0x1001, .UN, [1, 2, 3, 4])])], vr: .UN)
         nested[Tag(0x0008, 0x0000)] = element(0x0008, 0x0000, .UL, [0, 0, 0, 0])
         nested[Tag(0x0010, 0x0000)] = element(0x0010, 0x0000, .UL, [0, 0, 0, 0])
 
@@ -487,7 +499,8 @@ import YingyunDICOMIO
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let cases = Self.peerCases()
-        for testCase in cases where testCase.name == "bulk-be" || testCase.name == "encapsulated" || testCase.name == "nested-explicit" {
+        for testCase in cases
+        where testCase.name == "bulk-be" || testCase.name == "encapsulated" || testCase.name == "nested-explicit" {
             let path = directory.appendingPathComponent(testCase.name + ".dcm").path
             let file = try Part10Writer(transferSyntax: testCase.syntax)
                 .write(dataSet: testCase.dataSet, bulkDataSource: testCase.source)
@@ -511,7 +524,9 @@ import YingyunDICOMIO
 
     /// pydicom's bundled test files (read to learn from, never copied into the repository).
     static let corpus: [String] = {
-        guard let found = try? run("/usr/bin/env", ["python3", "-c", "import pydicom,os;print(os.path.dirname(pydicom.__file__))"]),
+        guard
+            let found = try? run(
+                "/usr/bin/env", ["python3", "-c", "import pydicom,os;print(os.path.dirname(pydicom.__file__))"]),
             found.status == 0
         else { return [] }
         let root = found.output.trimmingCharacters(in: .whitespacesAndNewlines) + "/data"
@@ -549,7 +564,8 @@ import YingyunDICOMIO
     /// Differences between two data sets, element by element: tags, VRs (when `compareVR`), values
     /// (padded), items and fragments. Group length values are not compared: the writer recomputes them.
     static func differences(
-        _ a: DataSet, _ sourceA: any ByteSource, _ b: DataSet, _ sourceB: any ByteSource, compareVR: Bool, path: String = ""
+        _ a: DataSet, _ sourceA: any ByteSource, _ b: DataSet, _ sourceB: any ByteSource, compareVR: Bool,
+        path: String = ""
     ) throws -> [String] {
         var out: [String] = []
         let tagsA = a.elements.map(\.tag)
@@ -574,16 +590,28 @@ import YingyunDICOMIO
                     out += try differences(p, sourceA, q, sourceB, compareVR: compareVR, path: here + "[\(i)]")
                 }
             case (.encapsulated(let p), .encapsulated(let q)):
-                let fa = try p.fragments.map { try paddedValue(DataElement(tag: x.tag, vr: .OB, length: .undefined,
-                    value: .bulkData(BulkDataReference(offset: $0.offset, length: $0.length))), sourceA, vr: .OB) }
-                let fb = try q.fragments.map { try paddedValue(DataElement(tag: x.tag, vr: .OB, length: .undefined,
-                    value: .bulkData(BulkDataReference(offset: $0.offset, length: $0.length))), sourceB, vr: .OB) }
+                let fa = try p.fragments.map {
+                    try paddedValue(
+                        DataElement(
+                            tag: x.tag, vr: .OB, length: .undefined,
+                            value: .bulkData(BulkDataReference(offset: $0.offset, length: $0.length))), sourceA, vr: .OB
+                    )
+                }
+                let fb = try q.fragments.map {
+                    try paddedValue(
+                        DataElement(
+                            tag: x.tag, vr: .OB, length: .undefined,
+                            value: .bulkData(BulkDataReference(offset: $0.offset, length: $0.length))), sourceB, vr: .OB
+                    )
+                }
                 if fa != fb { out.append(here + " fragments differ") }
                 if p.frames != q.frames { out.append(here + " frames \(p.frames) → \(q.frames)") }
             case (.sequence, _), (_, .sequence), (.encapsulated, _), (_, .encapsulated):
                 out.append(here + " value kind changed")
             default:
-                if try paddedValue(x, sourceA, vr: x.vr) != paddedValue(y, sourceB, vr: x.vr) { out.append(here + " value differs") }
+                if try paddedValue(x, sourceA, vr: x.vr) != paddedValue(y, sourceB, vr: x.vr) {
+                    out.append(here + " value differs")
+                }
             }
         }
         return out
@@ -615,7 +643,8 @@ import YingyunDICOMIO
                 let bytes: ByteBuffer
                 do {
                     bytes = try writer.write(
-                        dataSet: original.dataSet, fileMetaInformation: original.fileMetaInformation, bulkDataSource: values)
+                        dataSet: original.dataSet, fileMetaInformation: original.fileMetaInformation,
+                        bulkDataSource: values)
                 } catch let error as DICOMWriteError {
                     refused.append("\(name) → \(syntax.uid): \(error)")
                     continue

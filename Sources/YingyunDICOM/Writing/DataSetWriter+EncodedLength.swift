@@ -56,7 +56,8 @@ extension DataSetWriter {
         case .encapsulated(let pixels):
             let layout = try EncapsulatedLayout(pixels, tag: element.tag)
             for fragment in pixels.fragments {
-                try checkSourceRange(offset: fragment.offset, length: fragment.length, tag: element.tag, context: context)
+                try checkSourceRange(
+                    offset: fragment.offset, length: fragment.length, tag: element.tag, context: context)
             }
             return DataSetWriter.headerLength(.OB, explicitVR: true) + layout.valueLength
                 + DataSetWriter.itemHeaderLength
@@ -109,7 +110,8 @@ extension DataSetWriter {
     func checkEmptySequenceBytes(_ element: DataElement, _ count: Int) throws {
         guard count == 0 else {
             throw DICOMWriteError(
-                code: .invalidValue, tag: element.tag, message: "an SQ element needs sequence items, not \(count) bytes")
+                code: .invalidValue, tag: element.tag, message: "an SQ element needs sequence items, not \(count) bytes"
+            )
         }
     }
 }

@@ -64,7 +64,8 @@ extension DataSetWriter {
 
         case .sequence(let items):
             let inner = try itemContext(for: element, context: context)
-            try writeHeader(element.tag, vr: element.vr, length: Length.undefined.rawValue, explicitVR: explicitVR, into: &out)
+            try writeHeader(
+                element.tag, vr: element.vr, length: Length.undefined.rawValue, explicitVR: explicitVR, into: &out)
             for item in items {
                 try out.writeTag(.item)
                 try out.writeUInt32(Length.undefined.rawValue)
@@ -94,7 +95,8 @@ extension DataSetWriter {
         for (fragment, padded) in zip(pixels.fragments, layout.paddedFragmentLengths) {
             try out.writeTag(.item)
             try out.writeUInt32(UInt32(padded))
-            try copy(offset: fragment.offset, length: fragment.length, swapUnit: nil, tag: tag, context: context, into: &out)
+            try copy(
+                offset: fragment.offset, length: fragment.length, swapUnit: nil, tag: tag, context: context, into: &out)
             if padded != fragment.length { try out.writeByte(0) }
         }
         try out.writeTag(.sequenceDelimitationItem)
@@ -118,7 +120,8 @@ extension DataSetWriter {
             guard chunk.readableBytes == count else {
                 throw DICOMWriteError(
                     code: .bulkDataUnavailable, tag: tag,
-                    message: "the source ended at \(offset + done + chunk.readableBytes), inside bytes \(offset)..<\(offset + length)")
+                    message: "the source ended at \(offset + done + chunk.readableBytes), inside the value at "
+                        + "\(offset)..<\(offset + length)")
             }
             if let unit = swapUnit, unit > 1 {
                 try out.write(DataSetWriter.byteSwapped(chunk, unit: unit))

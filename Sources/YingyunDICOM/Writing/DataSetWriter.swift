@@ -39,7 +39,9 @@ public struct DataSetWriter: Sendable {
     ///   - chunkSize: largest chunk handed to the sink; at least 64 bytes.
     /// - Throws: `DICOMWriteError` (`.unsupportedTransferSyntax`) for big-endian syntaxes (and
     ///   combinations no standard syntax has: implicit VR with encapsulation or deflate).
-    public init(transferSyntax: TransferSyntax = .explicitVRLittleEndian, chunkSize: Int = DataSetWriter.defaultChunkSize)
+    public init(
+        transferSyntax: TransferSyntax = .explicitVRLittleEndian, chunkSize: Int = DataSetWriter.defaultChunkSize
+    )
         throws
     {
         precondition(chunkSize >= 64, "chunkSize must be at least 64 bytes")

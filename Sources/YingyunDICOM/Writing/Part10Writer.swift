@@ -23,7 +23,9 @@ public struct Part10Writer: Sendable {
     ///   - transferSyntax: a little-endian transfer syntax (see `DataSetWriter`).
     ///   - chunkSize: largest chunk handed to the sink.
     /// - Throws: `DICOMWriteError` (`.unsupportedTransferSyntax`).
-    public init(transferSyntax: TransferSyntax = .explicitVRLittleEndian, chunkSize: Int = DataSetWriter.defaultChunkSize)
+    public init(
+        transferSyntax: TransferSyntax = .explicitVRLittleEndian, chunkSize: Int = DataSetWriter.defaultChunkSize
+    )
         throws
     {
         dataSetWriter = try DataSetWriter(transferSyntax: transferSyntax, chunkSize: chunkSize)
