@@ -687,6 +687,36 @@ import YingyunDICOMIO
         for line in refused { print("  refused " + line) }
     }
 
+    /// Values left in the file as bulk data references (including big-endian ones, swapped on the
+    /// way out) are written exactly as the same values read into memory.
+    @Test func bulkReferencesWriteLikeValuesInMemory() throws {
+        try #require(!Self.corpus.isEmpty, "pydicom test files not found")
+        var compared = 0
+        var bigEndian = 0
+        for path in Self.corpus {
+            let source = try FileByteSource(path: path)
+            guard let inMemory = try? DICOMFile.parse(source, options: ParseOptions(bulkDataThreshold: 1 << 30)),
+                let deferred = try? DICOMFile.parse(source, options: ParseOptions(bulkDataThreshold: 16)),
+                inMemory.dataSet[.sopClassUID] != nil
+            else { continue }
+            let syntax = inMemory.transferSyntax.isEncapsulated ? inMemory.transferSyntax : .explicitVRLittleEndian
+            let writer = try Part10Writer(transferSyntax: syntax, chunkSize: 4096)
+            let a = try writer.write(
+                dataSet: inMemory.dataSet, fileMetaInformation: inMemory.fileMetaInformation,
+                bulkDataSource: inMemory.valueSource(source))
+            let b = try writer.write(
+                dataSet: deferred.dataSet, fileMetaInformation: deferred.fileMetaInformation,
+                bulkDataSource: deferred.valueSource(source))
+            let firstDifference = zip(a.readableBytesView, b.readableBytesView).enumerated()
+                .first { $0.element.0 != $0.element.1 }?.offset
+            #expect(a == b, "\(path): first difference at \(firstDifference.map(String.init) ?? "end")")
+            compared += 1
+            if !inMemory.transferSyntax.isLittleEndian { bigEndian += 1 }
+        }
+        #expect(compared > 40)
+        #expect(bigEndian > 0)
+    }
+
     /// Reads every file named and touches every value (pydicom's default, lenient mode: the round-trip
     /// sources include deliberately odd values that are preserved, not fixed).
     static let pydicomReadAll = """

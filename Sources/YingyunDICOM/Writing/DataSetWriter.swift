@@ -41,9 +41,7 @@ public struct DataSetWriter: Sendable {
     ///   combinations no standard syntax has: implicit VR with encapsulation or deflate).
     public init(
         transferSyntax: TransferSyntax = .explicitVRLittleEndian, chunkSize: Int = DataSetWriter.defaultChunkSize
-    )
-        throws
-    {
+    ) throws {
         precondition(chunkSize >= 64, "chunkSize must be at least 64 bytes")
         guard transferSyntax.isLittleEndian,
             transferSyntax.isExplicitVR || !(transferSyntax.isEncapsulated || transferSyntax.isDeflated),

@@ -25,9 +25,7 @@ public struct Part10Writer: Sendable {
     /// - Throws: `DICOMWriteError` (`.unsupportedTransferSyntax`).
     public init(
         transferSyntax: TransferSyntax = .explicitVRLittleEndian, chunkSize: Int = DataSetWriter.defaultChunkSize
-    )
-        throws
-    {
+    ) throws {
         dataSetWriter = try DataSetWriter(transferSyntax: transferSyntax, chunkSize: chunkSize)
     }
 
@@ -51,7 +49,7 @@ public struct Part10Writer: Sendable {
             body[element.tag] = nil
             if !given.contains(element.tag) { given[element.tag] = element }
         }
-        let meta = try self.fileMetaInformation(for: body, given: given)
+        let meta = try self.fileMetaInformation(for: body, given: given, bulkDataSource: bulkDataSource)
         let metaWriter = try DataSetWriter(transferSyntax: .explicitVRLittleEndian, chunkSize: dataSetWriter.chunkSize)
         // Both parts are checked before the first byte goes out.
         try metaWriter.validate(meta, part: .fileMeta, bulkDataSource: bulkDataSource)
@@ -94,10 +92,14 @@ public struct Part10Writer: Sendable {
     /// - Parameters:
     ///   - dataSet: the data set (its SOP Class and Instance UIDs are used).
     ///   - given: meta elements to keep; group 0002 only.
+    ///   - bulkDataSource: where UIDs left as `.bulkData` are read from (a parse with a low bulk data
+    ///     threshold may defer them).
     /// - Returns: the meta group, ready to write in Explicit VR Little Endian.
     /// - Throws: `DICOMWriteError`: `.invalidTag` for a non-0002 element in `given`, `.missingAttribute`
-    ///   when a Media Storage SOP Class or Instance UID cannot be found.
-    public func fileMetaInformation(for dataSet: DataSet, given: DataSet = DataSet()) throws -> DataSet {
+    ///   when a Media Storage SOP Class or Instance UID cannot be found; errors of `bulkDataSource`.
+    public func fileMetaInformation(
+        for dataSet: DataSet, given: DataSet = DataSet(), bulkDataSource: (any ByteSource)? = nil
+    ) throws -> DataSet {
         let metaWriter = try DataSetWriter(transferSyntax: .explicitVRLittleEndian)
         for element in given.elements { try metaWriter.checkTag(element.tag, part: .fileMeta) }
         var meta = given
@@ -108,9 +110,13 @@ public struct Part10Writer: Sendable {
         for (metaTag, dataSetTag) in [
             (Tag.mediaStorageSOPClassUID, Tag.sopClassUID), (Tag.mediaStorageSOPInstanceUID, Tag.sopInstanceUID),
         ] {
-            if let element = dataSet[dataSetTag], let uid = Part10Writer.uidValue(element), !uid.isEmpty {
+            if let element = dataSet[dataSetTag], let uid = try Part10Writer.uidValue(element, bulkDataSource),
+                !uid.isEmpty
+            {
                 meta[metaTag] = Part10Writer.uidElement(metaTag, uid)
-            } else if let element = given[metaTag], let uid = Part10Writer.uidValue(element), !uid.isEmpty {
+            } else if let element = given[metaTag], let uid = try Part10Writer.uidValue(element, bulkDataSource),
+                !uid.isEmpty
+            {
                 meta[metaTag] = Part10Writer.uidElement(metaTag, uid)
             } else {
                 throw DICOMWriteError(
@@ -133,9 +139,17 @@ public struct Part10Writer: Sendable {
         DataElement(tag: tag, vr: .UI, bytes: ByteBuffer(string: UID.trimmed(uid)))
     }
 
-    /// The UID in an element held in memory, trimmed of padding.
-    static func uidValue(_ element: DataElement) -> String? {
-        guard let bytes = element.bytes else { return nil }
+    /// The UID in an element, trimmed of padding; read from `source` when left there.
+    static func uidValue(_ element: DataElement, _ source: (any ByteSource)?) throws -> String? {
+        let bytes: ByteBuffer
+        switch element.value {
+        case .bytes(let b): bytes = b
+        // A UID is at most 64 characters (PS3.5 §9.1); anything much longer is not one.
+        case .bulkData(let reference) where reference.length <= 1024:
+            guard let source else { return nil }
+            bytes = try source.bytes(at: reference.offset, count: reference.length)
+        default: return nil
+        }
         return UID.trimmed(String(decoding: bytes.readableBytesView, as: UTF8.self))
     }
 }
