@@ -78,6 +78,16 @@ public enum DataDictionary {
         StandardDictionary.shared.byKeyword[keyword]
     }
 
+    /// The VR to use for `tag` when only one can be chosen (`entry(for:)?.vr`), without copying
+    /// the entry: the implicit VR parser's hot path.
+    static func vr(for tag: Tag) -> VR? {
+        let standard = StandardDictionary.shared
+        if let i = standard.index.index(of: tag) { return standard.primaryVRs[i] }
+        if tag.isGroupLength { return .UL }
+        if tag.isPrivateCreator { return .LO }
+        return nil
+    }
+
     /// Number of rows in the standard table (including repeating-group rows); for tests.
     static var standardEntryCount: Int { StandardDictionary.shared.entries.count }
 
@@ -90,8 +100,10 @@ public enum DataDictionary {
 }
 
 /// PS3.6 Table 6-1 plus repeating groups, parsed from `StandardDictionaryTable.rows`.
-struct StandardDictionary: Sendable {
+final class StandardDictionary: Sendable {
     let entries: [DictionaryEntry]
+    /// `entries[i].vr`, kept apart so `DataDictionary.vr(for:)` touches no reference counts.
+    let primaryVRs: [VR]
     let index: TagIndex
     let byKeyword: [String: Tag]
 
@@ -127,13 +139,14 @@ struct StandardDictionary: Sendable {
             if !keyword.isEmpty, byKeyword[keyword] == nil { byKeyword[keyword] = tag }
         }
         self.entries = entries
+        self.primaryVRs = entries.map(\.vr)
         self.index = builder.build()
         self.byKeyword = byKeyword
     }
 }
 
 /// The known private dictionaries, parsed from `PrivateDictionaryTable.rows`.
-struct PrivateDictionaries: Sendable {
+final class PrivateDictionaries: Sendable {
     let entries: [DictionaryEntry]
     let byCreator: [String: TagIndex]
 

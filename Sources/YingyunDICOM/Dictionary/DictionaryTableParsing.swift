@@ -95,17 +95,18 @@ struct VRListCache {
 struct TagIndex: Sendable {
     struct MaskedMap: Sendable {
         var mask: UInt32
-        var indices: [UInt32: Int32]
+        var indices: TagHashMap
     }
 
-    private(set) var maps: [MaskedMap] = []
+    let maps: [MaskedMap]
 
     init(_ byMask: [UInt32: [UInt32: Int32]]) {
-        maps = byMask.map { MaskedMap(mask: $0.key, indices: $0.value) }
+        var maps = byMask.map { MaskedMap(mask: $0.key, indices: TagHashMap($0.value)) }
         maps.sort { a, b in
             a.mask.nonzeroBitCount != b.mask.nonzeroBitCount
                 ? a.mask.nonzeroBitCount > b.mask.nonzeroBitCount : a.mask > b.mask
         }
+        self.maps = maps
     }
 
     @inline(__always)
@@ -128,4 +129,42 @@ struct TagIndexBuilder {
     }
 
     func build() -> TagIndex { TagIndex(byMask) }
+}
+
+/// An immutable open-addressing hash map from 32-bit tags to entry indices.
+///
+/// The implicit-VR parser looks up every element, so this avoids `Dictionary`'s seeded SipHash:
+/// Fibonacci hashing of the tag and linear probing over one array of `key << 32 | value` slots
+/// (load factor ≤ 1/2), with no allocation or reference counting per look-up.
+struct TagHashMap: Sendable {
+    private static let empty = UInt64.max
+    private let slots: [UInt64]
+    private let shift: UInt32
+    private let slotMask: Int
+
+    init(_ pairs: [UInt32: Int32]) {
+        var bits: UInt32 = 3
+        while (1 << bits) < pairs.count * 2 { bits += 1 }
+        let count = 1 << Int(bits)
+        var slots = [UInt64](repeating: TagHashMap.empty, count: count)
+        shift = 32 - bits
+        slotMask = count - 1
+        for (key, value) in pairs {
+            var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B1) >> shift)
+            while slots[i] != TagHashMap.empty { i = (i + 1) & slotMask }
+            slots[i] = UInt64(key) << 32 | UInt64(UInt32(bitPattern: value))
+        }
+        self.slots = slots
+    }
+
+    @inline(__always)
+    subscript(key: UInt32) -> Int32? {
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B1) >> shift)
+        while true {
+            let slot = slots[i]
+            if slot == TagHashMap.empty { return nil }
+            if UInt32(truncatingIfNeeded: slot >> 32) == key { return Int32(truncatingIfNeeded: slot) }
+            i = (i + 1) & slotMask
+        }
+    }
 }
