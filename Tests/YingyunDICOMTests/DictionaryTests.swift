@@ -106,6 +106,15 @@ import Testing
         #expect(Tag.extendedOffsetTableLengths == Tag(0x7FE0, 0x0002))
     }
 
+    @Test func fastVRLookup() {
+        #expect(DataDictionary.vr(for: .patientName) == .PN)
+        #expect(DataDictionary.vr(for: .pixelData) == .OB)
+        #expect(DataDictionary.vr(for: Tag(0x6004, 0x0010)) == .US)
+        #expect(DataDictionary.vr(for: Tag(0x0011, 0x0000)) == .UL)
+        #expect(DataDictionary.vr(for: Tag(0x0011, 0x0010)) == .LO)
+        #expect(DataDictionary.vr(for: Tag(0x0011, 0x1010)) == nil)
+    }
+
     @Test func entryCount() {
         #expect(DataDictionary.standardEntryCount > 4000)
         #expect(UIDDictionary.count > 400)
