@@ -20,9 +20,9 @@ struct DumpFormatter {
     }
 
     func format(_ ds: DataSet, charset inherited: SpecificCharacterSet, depth: Int, into out: inout String) {
-        let charset = ds[.specificCharacterSet].map {
-            SpecificCharacterSet(terms: $0.stringValues(characterSet: .default))
-        } ?? inherited
+        // An item's own (0008,0005) replaces the inherited one (PS3.3 C.12.1.1.2).
+        let charset = ds.contains(.specificCharacterSet)
+            ? SpecificCharacterSet(element: ds[.specificCharacterSet]) : inherited
         let indent = String(repeating: "  ", count: depth)
         for e in ds.elements {
             let keyword = keyword(for: e.tag, in: ds)

@@ -35,21 +35,30 @@ extension DataElement {
             ? characterSet.decode(b, vr: vr, options: options)
             : String(decoding: b.readableBytesView, as: UTF8.self)
         if vr.isSingleValuedText { return [DataElement.trimPadding(text, vr: vr)] }
-        return text.split(separator: "\\", omittingEmptySubsequences: false).map {
-            DataElement.trimPadding(String($0), vr: vr)
+        // Split on UTF-8 bytes, not Characters: grapheme breaking is quadratic on hostile input.
+        return text.utf8.split(separator: 0x5C, omittingEmptySubsequences: false).map {
+            DataElement.trimPadding(String(decoding: $0, as: UTF8.self), vr: vr)
         }
     }
 
     /// Removes value padding: trailing spaces and NULs; leading spaces where they are not significant.
+    /// Works on UTF-8 bytes (padding is ASCII) so it is linear on any input.
     static func trimPadding(_ s: String, vr: VR) -> String {
-        var u = Substring(s)
-        while let last = u.last, last == " " || last == "\0" { u = u.dropLast() }
+        let u = s.utf8
+        var end = u.endIndex
+        var start = u.startIndex
+        while end > start {
+            let before = u.index(before: end)
+            let b = u[before]
+            if b == 0x20 || b == 0 { end = before } else { break }
+        }
         switch vr {
         case .LT, .ST, .UT, .UR: break
         default:
-            while let first = u.first, first == " " { u = u.dropFirst() }
+            while start < end && u[start] == 0x20 { start = u.index(after: start) }
         }
-        return String(u)
+        if start == u.startIndex && end == u.endIndex { return s }
+        return String(decoding: u[start..<end], as: UTF8.self)
     }
 
     /// Reads little-endian fixed-size integers from the value bytes.

@@ -53,9 +53,6 @@ public struct TransferSyntax: Hashable, Sendable, CustomStringConvertible {
 public enum UID {
     /// Removes the NUL/space padding a UI value may carry.
     public static func trimmed(_ s: String) -> String {
-        var u = Substring(s)
-        while let last = u.last, last == "\0" || last == " " { u = u.dropLast() }
-        while let first = u.first, first == " " { u = u.dropFirst() }
-        return String(u)
+        DataElement.trimPadding(s, vr: .UI)
     }
 }

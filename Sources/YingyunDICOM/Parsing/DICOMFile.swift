@@ -66,8 +66,16 @@ public struct DICOMFile: Sendable {
             let deflated = try source.bytes(at: dataSetOffset, count: size - dataSetOffset)
             let limit = min(options.maximumInflatedSize, max(1 << 20, deflated.readableBytes.multipliedReportingOverflow(by: 1100).partialValue))
             let inflated = try Inflate.inflate(deflated, limit: limit, offset: dataSetOffset)
-            let result = try DataSetParser.parse(source: BufferByteSource(inflated), at: 0,
-                transferSyntax: .explicitVRLittleEndian, options: options)
+            let result: DataSetParser.Result
+            do {
+                result = try DataSetParser.parse(source: BufferByteSource(inflated), at: 0,
+                    transferSyntax: .explicitVRLittleEndian, options: options)
+            } catch var e as DICOMParseError {
+                // Offsets inside a deflated data set exist only after inflation: name both.
+                e.message = "at offset \(e.offset) of the inflated data set: " + e.message
+                e.offset = dataSetOffset
+                throw e
+            }
             return DICOMFile(hasPreamble: hasPreamble, fileMetaInformation: meta, dataSet: result.dataSet,
                 transferSyntax: transferSyntax, warnings: warnings + result.warnings, dataSetOffset: dataSetOffset,
                 pixelDataOffset: result.pixelDataOffset, inflatedDataSet: inflated)

@@ -13,6 +13,8 @@ public struct DataSetParser {
     var warnings: [ParseWarning] = []
     /// Offset of the top-level pixel data header when the parse stopped before it.
     var pixelDataOffset: Int?
+    /// PixelRepresentation of the enclosing data sets, for US/SS resolution inside items (PS3.5 §A.1).
+    var inheritedPixelRepresentation: Int?
 
     init(source: any ByteSource, position: Int, options: ParseOptions) {
         self.reader = SourceReader(source: source, position: position)
@@ -190,9 +192,10 @@ public struct DataSetParser {
         }
 
         if h.length.isUndefined {
-            if depth == 0 && h.tag == .pixelData {
+            // Encapsulated pixel data, at the top level or in an item (icon images, PS3.3 F.7).
+            if h.tag == .pixelData {
                 let px = try parseEncapsulated(h, enc, limit: limit, in: ds)
-                return DataElement(tag: h.tag, vr: vr == .UN ? .OB : vr, length: h.length, value: .encapsulated(px),
+                return DataElement(tag: h.tag, vr: h.vr == nil || h.vr == .UN ? .OB : vr, length: h.length, value: .encapsulated(px),
                     valueOffset: h.valueOffset)
             }
             if vr != .SQ {
@@ -204,7 +207,7 @@ public struct DataSetParser {
                 }
                 vr = .SQ
             }
-            let items = try parseSequence(h, valueEnc, limit: limit, depth: depth)
+            let items = try parseSequence(h, valueEnc, limit: limit, depth: depth, parent: ds)
             return DataElement(tag: h.tag, vr: vr, length: h.length, value: .sequence(items), valueOffset: h.valueOffset)
         }
 
@@ -218,7 +221,7 @@ public struct DataSetParser {
             warn(.oddLength, h.offset, h.tag, "odd value length \(length)")
         }
         if vr == .SQ {
-            let items = try parseSequence(h, valueEnc, limit: h.valueOffset + length, depth: depth)
+            let items = try parseSequence(h, valueEnc, limit: h.valueOffset + length, depth: depth, parent: ds)
             return DataElement(tag: h.tag, vr: vr, length: h.length, value: .sequence(items), valueOffset: h.valueOffset)
         }
         if length >= options.bulkDataThreshold && (vr.isBulkBinary || (depth == 0 && h.tag == .pixelData)) {
@@ -238,12 +241,15 @@ public struct DataSetParser {
     // MARK: Sequences
 
     /// Parses the items of a sequence whose header is `h` (PS3.5 §7.5).
-    mutating func parseSequence(_ h: ElementHeader, _ enc: DataSetEncoding, limit: Int, depth: Int) throws
-        -> [DataSet]
+    mutating func parseSequence(_ h: ElementHeader, _ enc: DataSetEncoding, limit: Int, depth: Int, parent: DataSet)
+        throws -> [DataSet]
     {
         guard depth < options.maximumDepth else {
             throw error(.nestingTooDeep, h.offset, h.tag, "sequences nested deeper than \(options.maximumDepth)")
         }
+        let savedPixelRepresentation = inheritedPixelRepresentation
+        if let pr = parent[.pixelRepresentation]?.intValue { inheritedPixelRepresentation = pr }
+        defer { inheritedPixelRepresentation = savedPixelRepresentation }
         let undefined = h.length.isUndefined
         var items: [DataSet] = []
         while true {
@@ -307,7 +313,8 @@ public struct DataSetParser {
     func resolveAmbiguous(_ vrs: [VR], tag: Tag, in ds: DataSet, implicit: Bool) -> VR {
         guard vrs.count > 1 else { return vrs.first ?? .UN }
         if vrs.contains(.SS) && vrs.contains(.US) {
-            return ds[.pixelRepresentation]?.intValue == 1 ? .SS : .US
+            let pr = ds[.pixelRepresentation]?.intValue ?? inheritedPixelRepresentation
+            return pr == 1 ? .SS : .US
         }
         if vrs.contains(.OW) && vrs.contains(.OB) {
             // Implicit VR pixel data is OW (PS3.5 §A.1); otherwise OW when words, OB when bytes.

@@ -13,9 +13,11 @@ struct SourceReader {
     private(set) var windowStart: Int
     /// Absolute offset of the next byte to read.
     var position: Int
-    private let chunkSize: Int
+    /// Bytes read per refill: starts small (a header is a few KB) and doubles up to 1 MiB, so a
+    /// header-only parse reads little and a long header still needs few reads.
+    private var chunkSize: Int
 
-    init(source: any ByteSource, position: Int = 0, chunkSize: Int = 64 * 1024) {
+    init(source: any ByteSource, position: Int = 0, chunkSize: Int = 8 * 1024) {
         self.source = source
         self.end = source.size
         self.position = position
@@ -44,6 +46,7 @@ struct SourceReader {
         if n > end - position || position < 0 { return false }
         window = try source.bytes(at: position, count: max(n, chunkSize))
         windowStart = position
+        chunkSize = min(chunkSize * 2, 1 << 20)
         return window.readableBytes >= n
     }
 

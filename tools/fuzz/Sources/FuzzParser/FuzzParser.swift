@@ -24,8 +24,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 }
 
 func touch(_ ds: DataSet, depth: Int) {
-    let charset = ds[.specificCharacterSet].map { SpecificCharacterSet(terms: $0.stringValues(characterSet: .default)) }
-        ?? .default
+    let charset = SpecificCharacterSet(element: ds[.specificCharacterSet])
     for e in ds.elements {
         switch e.value {
         case .sequence(let items): for i in items { touch(i, depth: depth + 1) }
@@ -38,4 +37,21 @@ func touch(_ ds: DataSet, depth: Int) {
         case .bulkData: break
         }
     }
+}
+
+// SwiftPM links executables with `main` aliased to `<Module>_main`; route it into libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
+) -> Int32
+
+@_cdecl("FuzzParser_main")
+public func fuzzMain(
+    _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzz(data, size) }
 }
