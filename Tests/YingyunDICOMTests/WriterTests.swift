@@ -216,6 +216,45 @@ import YingyunDICOMIO
         #expect(total == 8 + 10_000)
     }
 
+    /// A source that makes its bytes up on demand: a "file" far larger than anything held in memory.
+    struct GeneratedByteSource: ByteSource {
+        let size: Int
+        func bytes(at offset: Int, count: Int) throws -> ByteBuffer {
+            let n = max(0, min(count, size - offset))
+            var buffer = ByteBuffer()
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: n) { raw in
+                let start = offset % 251
+                for i in 0..<n { raw[i] = UInt8((start + i) % 251) }
+                return n
+            }
+            return buffer
+        }
+    }
+
+    @Test func streamsLargeBulkDataInBoundedChunks() throws {
+        let size = 4 << 20
+        let source = GeneratedByteSource(size: size)
+        var ds = Self.image(pixels: .bulkData(BulkDataReference(offset: 0, length: size)))
+        ds[.numberOfFrames] = Self.text(0x0028, 0x0008, .IS, "1")
+        let writer = try Part10Writer(transferSyntax: .explicitVRLittleEndian, chunkSize: 256 * 1024)
+        var total = 0
+        var largest = 0
+        var tail: [UInt8] = []
+        try writer.write(dataSet: ds, bulkDataSource: source) { chunk in
+            total += chunk.readableBytes
+            largest = max(largest, chunk.readableBytes)
+            tail = Array(chunk.readableBytesView.suffix(4))
+        }
+        #expect(largest <= 256 * 1024)
+        let expectedTail = (size - 4..<size).map { UInt8($0 % 251) }
+        #expect(tail == expectedTail)
+        let dataSetLength = try writer.dataSetWriter.encodedLength(of: ds)
+        let metaLength = try DataSetWriter().encodedLength(
+            of: writer.fileMetaInformation(for: ds), part: .fileMeta,
+            context: EncodingContext(explicitVR: true, source: nil, checksSource: false))
+        #expect(total == 132 + metaLength + dataSetLength)
+    }
+
     @Test func swapsBigEndianBulkDataPerValue() throws {
         let source = BufferByteSource([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08])
         func written(_ vr: VR, length: Int = 8) throws -> [UInt8] {

@@ -15,14 +15,16 @@ final class Deflater {
     /// - Parameter chunkSize: largest compressed chunk handed to a sink.
     /// - Throws: `DICOMWriteError` (`.deflate`) when zlib cannot start.
     init(chunkSize: Int) throws {
-        stream = .allocate(capacity: 1)
+        // Set up on a local first: once every stored property is set, a throw would also run deinit.
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        outputChunkSize = min(chunkSize, 256 * 1024)
         guard cyingyun_deflateInit2(stream, Z_DEFAULT_COMPRESSION, -15) == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
             throw DICOMWriteError(code: .deflate, tag: nil, message: "zlib deflate initialisation failed")
         }
+        self.stream = stream
+        outputChunkSize = min(chunkSize, 256 * 1024)
     }
 
     deinit {
