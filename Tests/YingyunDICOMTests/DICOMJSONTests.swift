@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
 import Synchronization
 import Testing
 
 @testable import YingyunDICOM
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// DICOM JSON Model (PS3.18 Annex F). Expectations marked "pydicom" were printed by pydicom 3.0.2's
 /// `Dataset.to_json_dict()` for the same value bytes.
@@ -133,7 +134,8 @@ import Testing
         // pydicom: DS "1.0 " → 1.0; "1.5\-2e3" → [1.5, -2000.0]; " 1e16" → 1e+16; 18 digits → 1.2345678901234568e+17
         #expect(try Self.one(Self.text(0x0018, 0x0050, .DS, "1.0 ")) == #"{"00180050":{"vr":"DS","Value":[1.0]}}"#)
         #expect(
-            try Self.one(Self.text(0x0018, 0x0088, .DS, "1.5\\-2e3 ")) == #"{"00180088":{"vr":"DS","Value":[1.5,-2000.0]}}"#)
+            try Self.one(Self.text(0x0018, 0x0088, .DS, "1.5\\-2e3 "))
+                == #"{"00180088":{"vr":"DS","Value":[1.5,-2000.0]}}"#)
         #expect(try Self.one(Self.text(0x0018, 0x0050, .DS, " 1e16")) == #"{"00180050":{"vr":"DS","Value":[1e+16]}}"#)
         #expect(try Self.one(Self.text(0x0018, 0x0050, .DS, "1e-5")) == #"{"00180050":{"vr":"DS","Value":[1e-05]}}"#)
         #expect(
@@ -157,12 +159,21 @@ import Testing
                 == #"{"00189220":{"vr":"UV","Value":[18446744073709551615]}}"#)
         // Non-finite floats: JSON has no literal, so strings (pydicom writes NaN/Infinity literals).
         #expect(
-            try Self.one(Self.raw(0x0018, 0x1318, .FD, Self.le([Double.nan.bitPattern, Double.infinity.bitPattern, (-Double.infinity).bitPattern])))
+            try Self.one(
+                Self.raw(
+                    0x0018, 0x1318, .FD,
+                    Self.le([Double.nan.bitPattern, Double.infinity.bitPattern, (-Double.infinity).bitPattern])))
                 == #"{"00181318":{"vr":"FD","Value":["NaN","Infinity","-Infinity"]}}"#)
         // pydicom: UI NUL padding removed; UR/LT keep leading spaces; LO keeps leading spaces.
-        #expect(try Self.one(Self.raw(0x0008, 0x1150, .UI, Array("1.2.3\0".utf8))) == #"{"00081150":{"vr":"UI","Value":["1.2.3"]}}"#)
-        #expect(try Self.one(Self.text(0x0008, 0x1190, .UR, " http://x ")) == #"{"00081190":{"vr":"UR","Value":[" http://x"]}}"#)
-        #expect(try Self.one(Self.text(0x0020, 0x4000, .LT, "  hello  ")) == #"{"00204000":{"vr":"LT","Value":["  hello"]}}"#)
+        #expect(
+            try Self.one(Self.raw(0x0008, 0x1150, .UI, Array("1.2.3\0".utf8)))
+                == #"{"00081150":{"vr":"UI","Value":["1.2.3"]}}"#)
+        #expect(
+            try Self.one(Self.text(0x0008, 0x1190, .UR, " http://x "))
+                == #"{"00081190":{"vr":"UR","Value":[" http://x"]}}"#)
+        #expect(
+            try Self.one(Self.text(0x0020, 0x4000, .LT, "  hello  "))
+                == #"{"00204000":{"vr":"LT","Value":["  hello"]}}"#)
         #expect(try Self.one(Self.text(0x0010, 0x0020, .LO, " x ")) == #"{"00100020":{"vr":"LO","Value":[" x"]}}"#)
         // LT is single-valued: a backslash is text, not a delimiter (pydicom: "a\\b").
         #expect(try Self.one(Self.text(0x0020, 0x4000, .LT, "a\\b")) == #"{"00204000":{"vr":"LT","Value":["a\\b"]}}"#)
@@ -170,8 +181,12 @@ import Testing
         #expect(
             try Self.one(Self.raw(0x0020, 0x9165, .AT, [0x10, 0, 0x10, 0, 0x20, 0, 0x0D, 0]))
                 == #"{"00209165":{"vr":"AT","Value":["00100010","0020000D"]}}"#)
-        #expect(try Self.one(Self.raw(0x7FE0, 0x0010, .OW, [1, 2, 3, 4])) == #"{"7FE00010":{"vr":"OW","InlineBinary":"AQIDBA=="}}"#)
-        #expect(try Self.one(Self.raw(0x0009, 0x1000, .UN, [1, 2, 3])) == #"{"00091000":{"vr":"UN","InlineBinary":"AQID"}}"#)
+        #expect(
+            try Self.one(Self.raw(0x7FE0, 0x0010, .OW, [1, 2, 3, 4]))
+                == #"{"7FE00010":{"vr":"OW","InlineBinary":"AQIDBA=="}}"#)
+        #expect(
+            try Self.one(Self.raw(0x0009, 0x1000, .UN, [1, 2, 3])) == #"{"00091000":{"vr":"UN","InlineBinary":"AQID"}}"#
+        )
     }
 
     @Test func encodesPersonNameGroups() throws {
@@ -183,11 +198,16 @@ import Testing
         #expect(
             try Self.json(ds)
                 == #"{"00080005":{"vr":"CS","Value":["ISO_IR 192"]},"#
-                + #""00100010":{"vr":"PN","Value":[{"Alphabetic":"Yamada^Tarou","Ideographic":"山田^太郎","Phonetic":"やまだ^たろう"}]}}"#)
+                + #""00100010":{"vr":"PN","Value":[{"Alphabetic":"Yamada^Tarou","Ideographic":"山田^太郎","Phonetic":"やまだ^たろう"}]}}"#
+        )
         // Trailing empty groups omitted (pydicom: "A==" → {"Alphabetic": "A"}).
-        #expect(try Self.one(Self.text(0x0010, 0x0010, .PN, "A==")) == #"{"00100010":{"vr":"PN","Value":[{"Alphabetic":"A"}]}}"#)
+        #expect(
+            try Self.one(Self.text(0x0010, 0x0010, .PN, "A=="))
+                == #"{"00100010":{"vr":"PN","Value":[{"Alphabetic":"A"}]}}"#)
         // Only non-empty groups (PS3.18 §F.2.2; pydicom also writes "Alphabetic": "").
-        #expect(try Self.one(Self.text(0x0010, 0x0010, .PN, "=B")) == #"{"00100010":{"vr":"PN","Value":[{"Ideographic":"B"}]}}"#)
+        #expect(
+            try Self.one(Self.text(0x0010, 0x0010, .PN, "=B"))
+                == #"{"00100010":{"vr":"PN","Value":[{"Ideographic":"B"}]}}"#)
         // An all-empty single value has no "Value" (pydicom: "==" and "  " → no Value).
         #expect(try Self.one(Self.text(0x0010, 0x0010, .PN, "==")) == #"{"00100010":{"vr":"PN"}}"#)
         #expect(try Self.one(Self.text(0x0010, 0x0010, .PN, "  ")) == #"{"00100010":{"vr":"PN"}}"#)
@@ -199,8 +219,11 @@ import Testing
 
     @Test func writesNullForEmptyValuesAndOmitsEmptyAttributes() throws {
         // PS3.18 §F.2.5: empty values in a multi-valued attribute are null (pydicom writes "").
-        #expect(try Self.one(Self.text(0x0008, 0x1030, .LO, "a\\\\b ")) == #"{"00081030":{"vr":"LO","Value":["a",null,"b"]}}"#)
-        #expect(try Self.one(Self.text(0x0020, 0x0012, .IS, "1\\\\3 ")) == #"{"00200012":{"vr":"IS","Value":[1,null,3]}}"#)
+        #expect(
+            try Self.one(Self.text(0x0008, 0x1030, .LO, "a\\\\b "))
+                == #"{"00081030":{"vr":"LO","Value":["a",null,"b"]}}"#)
+        #expect(
+            try Self.one(Self.text(0x0020, 0x0012, .IS, "1\\\\3 ")) == #"{"00200012":{"vr":"IS","Value":[1,null,3]}}"#)
         #expect(try Self.one(Self.text(0x0018, 0x0050, .DS, "\\2")) == #"{"00180050":{"vr":"DS","Value":[null,2.0]}}"#)
         // Zero length → no "Value" (pydicom agrees for LO, DA, UL, US, OB, AT).
         for vr in [VR.LO, .DA, .UL, .US, .OB, .AT, .FD, .PN, .UI] {
@@ -247,10 +270,11 @@ import Testing
                 + #""00204000":{"vr":"LT","Value":["quote\" back\\slash tab\t nl\n ctl\u0001\u001F é 中"]}}"#)
         // The output is valid JSON that our parser reads back to the same text.
         let parsed = try JSONParser.parse(Array(out.utf8))
-        guard case .string(let s)? = parsed.member("00204000")?.member("Value").flatMap({ v -> JSONValue.Kind? in
-            if case .array(let a) = v.kind { return a.first?.kind }
-            return nil
-        })
+        guard
+            case .string(let s)? = parsed.member("00204000")?.member("Value").flatMap({ v -> JSONValue.Kind? in
+                if case .array(let a) = v.kind { return a.first?.kind }
+                return nil
+            })
         else {
             Issue.record("no string value")
             return
@@ -294,7 +318,9 @@ import Testing
         let big = [UInt8](repeating: 7, count: 2000)
         let item = DataSet([Self.raw(0x0009, 0x1010, .OB, [UInt8](repeating: 1, count: 100))])
         let ds = DataSet([
-            DataElement(tag: Tag(0x0009, 0x1001), vr: .OB, length: Length(2000), value: .bytes(ByteBuffer(bytes: big)), valueOffset: 1234),
+            DataElement(
+                tag: Tag(0x0009, 0x1001), vr: .OB, length: Length(2000), value: .bytes(ByteBuffer(bytes: big)),
+                valueOffset: 1234),
             DataElement(tag: Tag(0x0040, 0x0275), items: [DataSet(), item]),
             Self.raw(0x0009, 0x1002, .OW, [1, 2]),
         ])
@@ -316,13 +342,20 @@ import Testing
 
         // A nil URI falls back to InlineBinary; inlineAll never asks.
         let declining = DICOMJSONEncoder(bulkDataThreshold: 0) { _ in nil }
-        #expect(try Self.one(Self.raw(0x0009, 0x1002, .OW, [1, 2]), declining) == #"{"00091002":{"vr":"OW","InlineBinary":"AQI="}}"#)
+        #expect(
+            try Self.one(Self.raw(0x0009, 0x1002, .OW, [1, 2]), declining)
+                == #"{"00091002":{"vr":"OW","InlineBinary":"AQI="}}"#)
         let inlineAll = DICOMJSONEncoder(bulkDataThreshold: 0, bulkDataURI: { _ in "never" }, inlineAll: true)
-        #expect(try Self.one(Self.raw(0x0009, 0x1002, .OW, [1, 2]), inlineAll) == #"{"00091002":{"vr":"OW","InlineBinary":"AQI="}}"#)
+        #expect(
+            try Self.one(Self.raw(0x0009, 0x1002, .OW, [1, 2]), inlineAll)
+                == #"{"00091002":{"vr":"OW","InlineBinary":"AQI="}}"#)
     }
 
     @Test func base64MatchesRFC4648Vectors() {
-        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
+        let vectors = [
+            "": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
+            "foobar": "Zm9vYmFy",
+        ]
         for (plain, encoded) in vectors {
             var out: [UInt8] = []
             Array(plain.utf8).withUnsafeBytes { Base64.encode($0, into: &out) }
@@ -353,27 +386,39 @@ import Testing
             basicOffsetTable: [], fragments: [.init(offset: 20, length: 4)], frames: [0..<1], frameSource: .singleFrame,
             valueOffset: 4, valueLength: 20)
         let ds = DataSet([
-            DataElement(tag: Tag(0x7FE0, 0x0010), vr: .OB, length: .undefined, value: .encapsulated(px), valueOffset: 4),
-            DataElement(tag: Tag(0x0009, 0x1001), vr: .OW, length: Length(4), value: .bulkData(.init(offset: 24, length: 4, isLittleEndian: false)), valueOffset: 24),
-            DataElement(tag: Tag(0x0009, 0x1002), vr: .US, length: Length(4), value: .bulkData(.init(offset: 24, length: 4)), valueOffset: 24),
+            DataElement(
+                tag: Tag(0x7FE0, 0x0010), vr: .OB, length: .undefined, value: .encapsulated(px), valueOffset: 4),
+            DataElement(
+                tag: Tag(0x0009, 0x1001), vr: .OW, length: Length(4),
+                value: .bulkData(.init(offset: 24, length: 4, isLittleEndian: false)), valueOffset: 24),
+            DataElement(
+                tag: Tag(0x0009, 0x1002), vr: .US, length: Length(4), value: .bulkData(.init(offset: 24, length: 4)),
+                valueOffset: 24),
         ])
         var expectedPixels: [UInt8] = []
         Array(bytes[4..<24]).withUnsafeBytes { Base64.encode($0, into: &expectedPixels) }
         #expect(
             try Self.json(ds, source: source)
                 == #"{"00091001":{"vr":"OW","InlineBinary":"AgEEAw=="},"00091002":{"vr":"US","Value":[513,1027]},"#
-                + #""7FE00010":{"vr":"OB","InlineBinary":""# + String(decoding: expectedPixels, as: UTF8.self) + #""}}"#)
+                + #""7FE00010":{"vr":"OB","InlineBinary":""# + String(decoding: expectedPixels, as: UTF8.self) + #""}}"#
+        )
         // Over the threshold, the encapsulated value is offered whole to the URI closure.
         let encoder = DICOMJSONEncoder(bulkDataThreshold: 10) { ctx in "px:\(ctx.valueOffset):\(ctx.length)" }
         let out = try Self.json(DataSet([ds[Tag(0x7FE0, 0x0010)]!]), encoder, source: source)
         #expect(out == #"{"7FE00010":{"vr":"OB","BulkDataURI":"px:4:20"}}"#)
         // Without a source, inlining a value left in the source is a typed error.
-        #expect(Self.failure { () throws(DICOMJSONError) in _ = try DICOMJSONEncoder().encode(ds, source: nil) }?.code == .missingSource)
+        #expect(
+            Self.failure { () throws(DICOMJSONError) in _ = try DICOMJSONEncoder().encode(ds, source: nil) }?.code
+                == .missingSource)
         // A source too short for the reference is a typed error, not a crash.
         let short = DataSet([
-            DataElement(tag: Tag(0x0009, 0x1001), vr: .OB, length: Length(100), value: .bulkData(.init(offset: 20, length: 100)))
+            DataElement(
+                tag: Tag(0x0009, 0x1001), vr: .OB, length: Length(100), value: .bulkData(.init(offset: 20, length: 100))
+            )
         ])
-        #expect(Self.failure { () throws(DICOMJSONError) in _ = try DICOMJSONEncoder().encode(short, source: source) }?.code == .invalidValue)
+        #expect(
+            Self.failure { () throws(DICOMJSONError) in _ = try DICOMJSONEncoder().encode(short, source: source) }?.code
+                == .invalidValue)
     }
 
     // MARK: Decoder
@@ -396,7 +441,9 @@ import Testing
              "00100030":{"vr":"DA","Value":null}}
             """#
         let ds = try DICOMJSONDecoder().decode(Array(json.utf8))
-        func bytes(_ g: UInt16, _ e: UInt16) -> [UInt8] { ds[Tag(g, e)]?.bytes.map { Array($0.readableBytesView) } ?? [] }
+        func bytes(_ g: UInt16, _ e: UInt16) -> [UInt8] {
+            ds[Tag(g, e)]?.bytes.map { Array($0.readableBytesView) } ?? []
+        }
         #expect(bytes(0x0010, 0x0010) == Array("Yamada^Tarou=山田^太郎=x\\=B\\".utf8))
         #expect(bytes(0x0008, 0x0016) == Array("1.2.3\0".utf8))
         #expect(bytes(0x0028, 0x0010) == [0x00, 0x02, 0x01, 0x00])
@@ -430,7 +477,8 @@ import Testing
         // Only the item that holds non-ASCII text and declares its own set changes.
         #expect(ds[.specificCharacterSet]?.bytes == ByteBuffer(string: "ISO_IR 100"))
         #expect(ds[Tag(0x0040, 0xA730)]?.items?[0][.specificCharacterSet]?.bytes == ByteBuffer(string: "ISO_IR 192"))
-        let inherited = #"{"00080005":{"vr":"CS","Value":["ISO_IR 100"]},"0040A730":{"vr":"SQ","Value":[{"00100010":{"vr":"PN","Value":[{"Alphabetic":"é"}]}}]}}"#
+        let inherited =
+            #"{"00080005":{"vr":"CS","Value":["ISO_IR 100"]},"0040A730":{"vr":"SQ","Value":[{"00100010":{"vr":"PN","Value":[{"Alphabetic":"é"}]}}]}}"#
         let ds2 = try DICOMJSONDecoder().decode(Array(inherited.utf8))
         #expect(ds2[.specificCharacterSet]?.bytes == ByteBuffer(string: "ISO_IR 192"))
     }
@@ -447,7 +495,9 @@ import Testing
         #expect(ds[Tag(0x7FE0, 0x0010)]?.length == Length(64))
         struct Failure: Error {}
         let failing = DICOMJSONDecoder { _, _, _ in throw Failure() }
-        #expect(Self.failure { () throws(DICOMJSONError) in _ = try failing.decode(Array(json.utf8)) }?.code == .bulkDataUnresolved)
+        #expect(
+            Self.failure { () throws(DICOMJSONError) in _ = try failing.decode(Array(json.utf8)) }?.code
+                == .bulkDataUnresolved)
     }
 
     @Test func roundTripsEncodeDecodeEncode() throws {
@@ -457,7 +507,9 @@ import Testing
             Self.text(0x0010, 0x0010, .PN, "Yamada^Tarou=山田^太郎=やまだ^たろう\\=B"),
             Self.text(0x0018, 0x0050, .DS, "1\\2.5\\-3e-7\\abc"),
             Self.text(0x0020, 0x0013, .IS, "-12"),
-            Self.raw(0x0018, 0x1318, .FD, Self.le([Double.nan.bitPattern, (0.1).bitPattern, Double.leastNonzeroMagnitude.bitPattern])),
+            Self.raw(
+                0x0018, 0x1318, .FD,
+                Self.le([Double.nan.bitPattern, (0.1).bitPattern, Double.leastNonzeroMagnitude.bitPattern])),
             Self.raw(0x0018, 0x2030, .FL, Self.le([Float(0.1).bitPattern, Float.greatestFiniteMagnitude.bitPattern])),
             Self.raw(0x0018, 0x9220, .SV, Self.le([Int64.min, Int64.max])),
             Self.raw(0x0018, 0x9221, .UV, Self.le([UInt64.max])),
@@ -467,10 +519,15 @@ import Testing
             Self.text(0x0020, 0x4000, .LT, " quote\" \\ \t\n"),
             Self.raw(0x7FE0, 0x0010, .OW, (0..<64).map { UInt8($0) }),
             Self.raw(0x0009, 0x1001, .UN, []),
-            DataElement(tag: Tag(0x0040, 0xA730), items: [
-                DataSet([DataElement(tag: Tag(0x0040, 0xA730), items: [DataSet([Self.text(0x0040, 0xA160, .UT, "deep")])])]),
-                DataSet(),
-            ]),
+            DataElement(
+                tag: Tag(0x0040, 0xA730),
+                items: [
+                    DataSet([
+                        DataElement(
+                            tag: Tag(0x0040, 0xA730), items: [DataSet([Self.text(0x0040, 0xA160, .UT, "deep")])])
+                    ]),
+                    DataSet(),
+                ]),
         ])
         let first = try DICOMJSONEncoder().encode(ds, source: nil)
         let decoded = try DICOMJSONDecoder().decode(first)
@@ -532,19 +589,60 @@ import Testing
             Array(#"{"00100010":{"vr":"PN","Value":[""#.utf8) + [0xC3, 0x28] + Array(#""]}}"#.utf8),
             Array(#"{"00100010":{"vr":"PN","Value":[""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""]}}"#.utf8),
         ] {
-            #expect(Self.failure { () throws(DICOMJSONError) in _ = try DICOMJSONDecoder().decode(bytes) }?.code == .malformedJSON)
+            #expect(
+                Self.failure { () throws(DICOMJSONError) in _ = try DICOMJSONDecoder().decode(bytes) }?.code
+                    == .malformedJSON)
         }
     }
 
     @Test func limitsNesting() throws {
         let deep = String(repeating: "[", count: 100_000)
-        #expect(Self.failure { () throws(DICOMJSONError) in _ = try DICOMJSONDecoder().decode(Array(deep.utf8)) }?.code == .nestingTooDeep)
+        #expect(
+            Self.failure { () throws(DICOMJSONError) in _ = try DICOMJSONDecoder().decode(Array(deep.utf8)) }?.code
+                == .nestingTooDeep)
         // Nested sequences: 30 levels need 92 JSON levels; a limit of 64 refuses them.
         var ds = DataSet([Self.text(0x0040, 0xA160, .UT, "leaf")])
         for _ in 0..<30 { ds = DataSet([DataElement(tag: Tag(0x0040, 0xA730), items: [ds])]) }
         let json = try DICOMJSONEncoder().encode(ds, source: nil)
         #expect(try DICOMJSONDecoder().decode(json).count == 1)
-        #expect(Self.failure { () throws(DICOMJSONError) in _ = try DICOMJSONDecoder(maxDepth: 64).decode(json) }?.code == .nestingTooDeep)
+        #expect(
+            Self.failure { () throws(DICOMJSONError) in _ = try DICOMJSONDecoder(maxDepth: 64).decode(json) }?.code
+                == .nestingTooDeep)
+    }
+
+    /// Never crash: every byte flip, deletion and duplication of a valid document either decodes
+    /// or throws a `DICOMJSONError` (a deterministic LCG picks the mutations).
+    @Test func survivesMutatedInput() throws {
+        let ds = DataSet([
+            Self.text(0x0010, 0x0010, .PN, "Yamada^Tarou=山田^太郎"),
+            Self.text(0x0018, 0x0050, .DS, "1.5\\2"),
+            Self.raw(0x0028, 0x0010, .US, Self.le([UInt16(512)])),
+            Self.raw(0x0020, 0x9165, .AT, Self.le([UInt16(0x0010), 0x0010])),
+            Self.raw(0x7FE0, 0x0010, .OW, [1, 2, 3, 4]),
+            DataElement(tag: Tag(0x0008, 0x1115), items: [DataSet([Self.text(0x0008, 0x1150, .UI, "1.2")])]),
+        ])
+        let valid = try DICOMJSONEncoder().encode(ds, source: nil)
+        let alphabet =
+            Array(#"{}[]",:\u0123456789abcdefABCDEF-+.eEtrunlsvVRPNX "#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var decoded = 0
+        for _ in 0..<3000 {
+            var m = valid
+            for _ in 0..<(1 + next(3)) {
+                let i = next(m.count)
+                switch next(3) {
+                case 0: m[i] = alphabet[next(alphabet.count)]
+                case 1: m.remove(at: i)
+                default: m.insert(m[i], at: i)
+                }
+            }
+            if (try? DICOMJSONDecoder().decode(m)) != nil { decoded += 1 }
+        }
+        #expect(decoded < 3000)
     }
 
     @Test func decodesArraysOfDataSets() throws {

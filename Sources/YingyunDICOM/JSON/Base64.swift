@@ -61,8 +61,10 @@ enum Base64 {
         return reverse.withUnsafeBufferPointer { table -> [UInt8]? in
             var i = 0
             while i + 4 <= n {
-                let a = table[Int(chars[i])], b = table[Int(chars[i + 1])]
-                let c = table[Int(chars[i + 2])], d = table[Int(chars[i + 3])]
+                let a = table[Int(chars[i])]
+                let b = table[Int(chars[i + 1])]
+                let c = table[Int(chars[i + 2])]
+                let d = table[Int(chars[i + 3])]
                 if (a | b | c | d) == 255 { return nil }
                 let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
                 out.append(UInt8(v >> 16))
@@ -72,7 +74,8 @@ enum Base64 {
             }
             let rest = n - i
             if rest >= 2 {
-                let a = table[Int(chars[i])], b = table[Int(chars[i + 1])]
+                let a = table[Int(chars[i])]
+                let b = table[Int(chars[i + 1])]
                 let c = rest == 3 ? table[Int(chars[i + 2])] : 0
                 if (a | b | c) == 255 { return nil }
                 let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6

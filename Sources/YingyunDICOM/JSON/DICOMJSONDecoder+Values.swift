@@ -2,7 +2,9 @@ import NIOCore
 
 /// JSON "Value" arrays back to value bytes (PS3.18 §F.2.3 in reverse, PS3.5 §6.2 encodings).
 extension DICOMJSONDecoder {
-    static func encodeValues(_ entries: [JSONValue], vr: VR, tag: Tag, into out: inout ByteBuffer) throws(DICOMJSONError) {
+    static func encodeValues(_ entries: [JSONValue], vr: VR, tag: Tag, into out: inout ByteBuffer)
+        throws(DICOMJSONError)
+    {
         switch vr {
         case .US: for e in entries { out.writeInteger(try integer(e, UInt16.self, tag: tag), endianness: .little) }
         case .SS: for e in entries { out.writeInteger(try integer(e, Int16.self, tag: tag), endianness: .little) }
@@ -17,7 +19,9 @@ extension DICOMJSONDecoder {
         case .AT:
             for e in entries {
                 guard case .string(let s) = e.kind, let t = DICOMJSONDecoder.tag(fromKey: s) else {
-                    throw DICOMJSONError(code: .wrongType, offset: e.offset, tag: tag, message: "an AT value must be an 8-digit hex string")
+                    throw DICOMJSONError(
+                        code: .wrongType, offset: e.offset, tag: tag,
+                        message: "an AT value must be an 8-digit hex string")
                 }
                 out.writeInteger(t.group, endianness: .little)
                 out.writeInteger(t.element, endianness: .little)
@@ -37,19 +41,25 @@ extension DICOMJSONDecoder {
                     if vr == .IS, !isPlainInteger(text) {
                         // "12.0" or "1.2e1": IS holds integers only (PS3.5 Table 6.2-1).
                         guard let d = Double(text), d == d.rounded(.towardZero), abs(d) < 9.2e18 else {
-                            throw DICOMJSONError(code: .invalidValue, offset: e.offset, tag: tag, message: "IS value \(text) is not an integer")
+                            throw DICOMJSONError(
+                                code: .invalidValue, offset: e.offset, tag: tag,
+                                message: "IS value \(text) is not an integer")
                         }
                         out.writeString(String(Int64(d)))
                     } else {
                         out.writeString(text)
                     }
                 default:
-                    throw DICOMJSONError(code: .wrongType, offset: e.offset, tag: tag, message: "an \(vr) value must be a number or a string, found \(e.typeName)")
+                    throw DICOMJSONError(
+                        code: .wrongType, offset: e.offset, tag: tag,
+                        message: "an \(vr) value must be a number or a string, found \(e.typeName)")
                 }
             }
         default:
             guard vr.isString else {
-                throw DICOMJSONError(code: .wrongType, offset: entries.first?.offset ?? 0, tag: tag, message: "\(vr) values are given as \"InlineBinary\" or \"BulkDataURI\", not \"Value\"")
+                throw DICOMJSONError(
+                    code: .wrongType, offset: entries.first?.offset ?? 0, tag: tag,
+                    message: "\(vr) values are given as \"InlineBinary\" or \"BulkDataURI\", not \"Value\"")
             }
             for (i, e) in entries.enumerated() {
                 if i > 0 { out.writeInteger(UInt8(ascii: "\\")) }
@@ -57,7 +67,9 @@ extension DICOMJSONDecoder {
                 case .null: break
                 case .string(let s): out.writeString(s)
                 default:
-                    throw DICOMJSONError(code: .wrongType, offset: e.offset, tag: tag, message: "an \(vr) value must be a string, found \(e.typeName)")
+                    throw DICOMJSONError(
+                        code: .wrongType, offset: e.offset, tag: tag,
+                        message: "an \(vr) value must be a string, found \(e.typeName)")
                 }
             }
         }
@@ -75,11 +87,13 @@ extension DICOMJSONDecoder {
         case .number(let t): text = t
         case .string(let t) where T.bitWidth == 64: text = t.trimmingSpaces  // SV, UV
         default:
-            throw DICOMJSONError(code: .wrongType, offset: e.offset, tag: tag, message: "an integer was expected, found \(e.typeName)")
+            throw DICOMJSONError(
+                code: .wrongType, offset: e.offset, tag: tag, message: "an integer was expected, found \(e.typeName)")
         }
         if let v = T(text) { return v }
         if let d = Double(text), d.isFinite, d == d.rounded(.towardZero), let v = T(exactly: d) { return v }
-        throw DICOMJSONError(code: .invalidValue, offset: e.offset, tag: tag, message: "\(text) is not a \(T.self) value")
+        throw DICOMJSONError(
+            code: .invalidValue, offset: e.offset, tag: tag, message: "\(text) is not a \(T.self) value")
     }
 
     private static func double(_ e: JSONValue, tag: Tag) throws(DICOMJSONError) -> Double {
@@ -97,7 +111,8 @@ extension DICOMJSONDecoder {
                 }
             }
         default:
-            throw DICOMJSONError(code: .wrongType, offset: e.offset, tag: tag, message: "a number was expected, found \(e.typeName)")
+            throw DICOMJSONError(
+                code: .wrongType, offset: e.offset, tag: tag, message: "a number was expected, found \(e.typeName)")
         }
         throw DICOMJSONError(code: .invalidValue, offset: e.offset, tag: tag, message: "not a floating point value")
     }
@@ -120,7 +135,9 @@ extension DICOMJSONDecoder {
                 case .null: groups.append("")
                 case .string(let s): groups.append(s)
                 default:
-                    throw DICOMJSONError(code: .wrongType, offset: g.offset, tag: tag, message: "PN \"\(key)\" must be a string, found \(g.typeName)")
+                    throw DICOMJSONError(
+                        code: .wrongType, offset: g.offset, tag: tag,
+                        message: "PN \"\(key)\" must be a string, found \(g.typeName)")
                 }
             }
             while let last = groups.last, last.isEmpty { groups.removeLast() }
@@ -129,7 +146,9 @@ extension DICOMJSONDecoder {
                 out.writeString(g)
             }
         default:
-            throw DICOMJSONError(code: .wrongType, offset: e.offset, tag: tag, message: "a PN value must be an object, found \(e.typeName)")
+            throw DICOMJSONError(
+                code: .wrongType, offset: e.offset, tag: tag,
+                message: "a PN value must be an object, found \(e.typeName)")
         }
     }
 }

@@ -48,7 +48,9 @@ public struct DICOMJSONDecoder: Sendable {
     public func decodeArray(_ json: some Collection<UInt8>) throws(DICOMJSONError) -> [DataSet] {
         let root = try JSONParser.parse(Array(json), maxDepth: maxDepth)
         guard case .array(let objects) = root.kind else {
-            throw DICOMJSONError(code: .wrongType, offset: root.offset, message: "an array of data sets was expected, found \(root.typeName)")
+            throw DICOMJSONError(
+                code: .wrongType, offset: root.offset,
+                message: "an array of data sets was expected, found \(root.typeName)")
         }
         var out: [DataSet] = []
         out.reserveCapacity(objects.count)
@@ -58,16 +60,21 @@ public struct DICOMJSONDecoder: Sendable {
 
     /// - Returns: the data set, and whether it holds non-ASCII text that inherits the parent's
     ///   character set (so the parent must declare UTF-8).
-    private func decodeDataSet(_ v: JSONValue, isTopLevel: Bool) throws(DICOMJSONError) -> (dataSet: DataSet, nonASCII: Bool) {
+    private func decodeDataSet(_ v: JSONValue, isTopLevel: Bool) throws(DICOMJSONError) -> (
+        dataSet: DataSet, nonASCII: Bool
+    ) {
         guard case .object(let members) = v.kind else {
-            throw DICOMJSONError(code: .wrongType, offset: v.offset, message: "a data set object was expected, found \(v.typeName)")
+            throw DICOMJSONError(
+                code: .wrongType, offset: v.offset, message: "a data set object was expected, found \(v.typeName)")
         }
         var elements: [DataElement] = []
         elements.reserveCapacity(members.count)
         var nonASCII = false
         for (key, attribute) in members {
             guard let tag = DICOMJSONDecoder.tag(fromKey: key) else {
-                throw DICOMJSONError(code: .invalidAttribute, offset: attribute.offset, message: "attribute key \"\(key)\" is not 8 hexadecimal digits")
+                throw DICOMJSONError(
+                    code: .invalidAttribute, offset: attribute.offset,
+                    message: "attribute key \"\(key)\" is not 8 hexadecimal digits")
             }
             let (e, ascii) = try decodeAttribute(tag, attribute)
             if !ascii { nonASCII = true }
@@ -76,7 +83,8 @@ public struct DICOMJSONDecoder: Sendable {
         var ds = DataSet(elements)
         let declaresOwn = ds.contains(.specificCharacterSet)
         if nonASCII && (isTopLevel || declaresOwn) {
-            ds[.specificCharacterSet] = DataElement(tag: .specificCharacterSet, vr: .CS, bytes: ByteBuffer(string: "ISO_IR 192"))
+            ds[.specificCharacterSet] = DataElement(
+                tag: .specificCharacterSet, vr: .CS, bytes: ByteBuffer(string: "ISO_IR 192"))
         }
         return (ds, nonASCII && !isTopLevel && !declaresOwn)
     }
@@ -101,34 +109,46 @@ public struct DICOMJSONDecoder: Sendable {
     /// - Returns: the element and whether its text is all ASCII.
     private func decodeAttribute(_ tag: Tag, _ a: JSONValue) throws(DICOMJSONError) -> (DataElement, Bool) {
         guard case .object = a.kind else {
-            throw DICOMJSONError(code: .wrongType, offset: a.offset, tag: tag, message: "an attribute object was expected, found \(a.typeName)")
+            throw DICOMJSONError(
+                code: .wrongType, offset: a.offset, tag: tag,
+                message: "an attribute object was expected, found \(a.typeName)")
         }
-        guard let vrValue = a.member("vr"), case .string(let vrText) = vrValue.kind, let vr = VR(rawValue: vrText) else {
-            throw DICOMJSONError(code: .invalidAttribute, offset: a.offset, tag: tag, message: "missing or unknown \"vr\"")
+        guard let vrValue = a.member("vr"), case .string(let vrText) = vrValue.kind, let vr = VR(rawValue: vrText)
+        else {
+            throw DICOMJSONError(
+                code: .invalidAttribute, offset: a.offset, tag: tag, message: "missing or unknown \"vr\"")
         }
         var value = a.member("Value")
         if let v = value, case .null = v.kind { value = nil }
         let inline = a.member("InlineBinary")
         let uri = a.member("BulkDataURI")
         if [value, inline, uri].compactMap({ $0 }).count > 1 {
-            throw DICOMJSONError(code: .invalidAttribute, offset: a.offset, tag: tag, message: "more than one of \"Value\", \"InlineBinary\", \"BulkDataURI\"")
+            throw DICOMJSONError(
+                code: .invalidAttribute, offset: a.offset, tag: tag,
+                message: "more than one of \"Value\", \"InlineBinary\", \"BulkDataURI\"")
         }
         if let inline {
             guard case .string(let text) = inline.kind else {
-                throw DICOMJSONError(code: .wrongType, offset: inline.offset, tag: tag, message: "\"InlineBinary\" must be a string")
+                throw DICOMJSONError(
+                    code: .wrongType, offset: inline.offset, tag: tag, message: "\"InlineBinary\" must be a string")
             }
             guard var bytes = Base64.decode(text.utf8) else {
-                throw DICOMJSONError(code: .invalidValue, offset: inline.offset, tag: tag, message: "\"InlineBinary\" is not valid base64")
+                throw DICOMJSONError(
+                    code: .invalidValue, offset: inline.offset, tag: tag,
+                    message: "\"InlineBinary\" is not valid base64")
             }
             if bytes.count % 2 == 1 { bytes.append(vr.paddingByte) }
             return (DataElement(tag: tag, vr: vr, bytes: ByteBuffer(bytes: bytes)), true)
         }
         if let uri {
             guard case .string(let text) = uri.kind else {
-                throw DICOMJSONError(code: .wrongType, offset: uri.offset, tag: tag, message: "\"BulkDataURI\" must be a string")
+                throw DICOMJSONError(
+                    code: .wrongType, offset: uri.offset, tag: tag, message: "\"BulkDataURI\" must be a string")
             }
             guard let resolver = bulkDataResolver else {
-                throw DICOMJSONError(code: .bulkDataUnresolved, offset: uri.offset, tag: tag, message: "no resolver for BulkDataURI \"\(text)\"")
+                throw DICOMJSONError(
+                    code: .bulkDataUnresolved, offset: uri.offset, tag: tag,
+                    message: "no resolver for BulkDataURI \"\(text)\"")
             }
             let resolved: ElementValue
             do {
@@ -136,7 +156,9 @@ public struct DICOMJSONDecoder: Sendable {
             } catch let e as DICOMJSONError {
                 throw e
             } catch {
-                throw DICOMJSONError(code: .bulkDataUnresolved, offset: uri.offset, tag: tag, message: "resolving \"\(text)\" failed: \(error)")
+                throw DICOMJSONError(
+                    code: .bulkDataUnresolved, offset: uri.offset, tag: tag,
+                    message: "resolving \"\(text)\" failed: \(error)")
             }
             return (DataElement(tag: tag, vr: vr, length: DICOMJSONDecoder.length(of: resolved), value: resolved), true)
         }
@@ -145,7 +167,9 @@ public struct DICOMJSONDecoder: Sendable {
             return (DataElement(tag: tag, vr: vr, bytes: ByteBuffer()), true)
         }
         guard case .array(let entries) = value.kind else {
-            throw DICOMJSONError(code: .wrongType, offset: value.offset, tag: tag, message: "\"Value\" must be an array, found \(value.typeName)")
+            throw DICOMJSONError(
+                code: .wrongType, offset: value.offset, tag: tag,
+                message: "\"Value\" must be an array, found \(value.typeName)")
         }
         if vr == .SQ {
             var items: [DataSet] = []

@@ -11,8 +11,10 @@ public import NIOCore
 ///   padding is removed (`"  "`, `"=="`); an empty sequence has no "Value" either (§F.2.5;
 ///   pydicom writes `"Value": []` for it).
 /// - Empty values within a multi-valued attribute are `null` (§F.2.5; pydicom writes `""`).
-/// - Strings lose their trailing padding (spaces, and NULs); leading spaces are kept, as
-///   pydicom does (they are significant in LT, ST, UT and UC, and harmless elsewhere).
+/// - Each string value loses its trailing padding (spaces, and NULs); leading spaces are kept,
+///   as pydicom does (they are significant in LT, ST, UT and UC, and harmless elsewhere).
+///   pydicom strips only the end of the whole field, so it keeps "DERIVED " in
+///   "DERIVED \PRIMARY"; trailing spaces are not significant in any VR that splits (PS3.5 §6.2).
 ///   LT, ST, UT and UR are always one value (PS3.5 §6.4).
 /// - PN values are objects holding only the non-empty component groups among "Alphabetic",
 ///   "Ideographic" and "Phonetic" (§F.2.2; pydicom always writes "Alphabetic", even empty).
@@ -28,7 +30,8 @@ public import NIOCore
 ///   (pydicom writes the non-JSON literals NaN/Infinity).
 /// - AT values are "GGGGEEEE" strings.
 /// - OB, OD, OF, OL, OV, OW, UN and encapsulated pixel data are "InlineBinary" (base64 of the
-///   little-endian value, §F.2.7) or "BulkDataURI" (§F.2.6) when longer than
+///   little-endian value, §F.2.7: the JSON model has no transfer syntax, so OW from a big-endian
+///   file is written little endian; pydicom writes the file's bytes) or "BulkDataURI" (§F.2.6) when longer than
 ///   `bulkDataThreshold` bytes and the `bulkDataURI` closure returns a URI.
 /// - Text is decoded with the Specific Character Set in effect: the data set's own (0008,0005),
 ///   inherited by sequence items that do not declare their own (PS3.3 §C.12.1.1.2).
@@ -176,7 +179,8 @@ struct EncodingRun {
     ) throws(DICOMJSONError) {
         if length <= 0 { return }
         if !options.inlineAll, length > options.bulkDataThreshold, let uriFor = options.bulkDataURI,
-            let uri = uriFor(BulkDataContext(path: path, tag: e.tag, vr: e.vr, length: length, valueOffset: valueOffset))
+            let uri = uriFor(
+                BulkDataContext(path: path, tag: e.tag, vr: e.vr, length: length, valueOffset: valueOffset))
         {
             writer.raw(",\"BulkDataURI\":")
             writer.string(uri)

@@ -103,7 +103,9 @@ struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(DICOMJSONError) -> JSONValue.Kind {
-        if depth > maxDepth { throw DICOMJSONError(code: .nestingTooDeep, offset: pos, message: "nesting deeper than \(maxDepth)") }
+        if depth > maxDepth {
+            throw DICOMJSONError(code: .nestingTooDeep, offset: pos, message: "nesting deeper than \(maxDepth)")
+        }
         pos += 1
         var members: [(key: String, value: JSONValue)] = []
         skipWhitespace()
@@ -136,7 +138,9 @@ struct JSONParser {
     }
 
     private mutating func parseArray(depth: Int) throws(DICOMJSONError) -> JSONValue.Kind {
-        if depth > maxDepth { throw DICOMJSONError(code: .nestingTooDeep, offset: pos, message: "nesting deeper than \(maxDepth)") }
+        if depth > maxDepth {
+            throw DICOMJSONError(code: .nestingTooDeep, offset: pos, message: "nesting deeper than \(maxDepth)")
+        }
         pos += 1
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -249,7 +253,9 @@ struct JSONParser {
                 else { throw error("unpaired high surrogate in \\u escape", at: start) }
                 pos += 2
                 let low = try hex4(escapeStart: start)
-                guard low >= 0xDC00 && low <= 0xDFFF else { throw error("invalid low surrogate in \\u escape", at: start) }
+                guard low >= 0xDC00 && low <= 0xDFFF else {
+                    throw error("invalid low surrogate in \\u escape", at: start)
+                }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
                 throw error("unpaired low surrogate in \\u escape", at: start)
