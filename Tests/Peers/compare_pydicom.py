@@ -19,6 +19,9 @@ from pydicom.errors import InvalidDicomError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SWAP_VRS = {"OW": 2, "OF": 4, "OL": 4, "OD": 8, "OV": 8}
+# PS3.5 §6.2: leading and trailing spaces are not significant in these VRs. pydicom strips only the
+# end of the whole multi-valued string, so an inner value such as 'DERIVED ' keeps its padding there.
+SPACE_INSIGNIFICANT = {"AE", "CS", "DA", "DT", "TM", "UI", "SH", "LO"}
 
 
 def data_files():
@@ -99,6 +102,9 @@ def compare(path, ours, theirs, big_endian, diffs):
             elif vr in ("DS", "IS", "FL", "FD", "US", "SS", "UL", "SL", "SV", "UV"):
                 if not num_equal(x, y):
                     diffs.append(f"{p}[{i}]: {x!r} vs pydicom {y!r}")
+            elif vr in SPACE_INSIGNIFICANT:
+                if (x or "").strip(" ") != (y or "").strip(" "):
+                    diffs.append(f"{p}[{i}]: {x!r} vs pydicom {y!r}")
             else:
                 if (x or "") != (y or ""):
                     diffs.append(f"{p}[{i}]: {x!r} vs pydicom {y!r}")
@@ -116,7 +122,11 @@ def main():
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                ds = pydicom.dcmread(f)
+                try:
+                    ds = pydicom.dcmread(f)
+                except InvalidDicomError:
+                    # No preamble/meta: we read those leniently (with a warning); so does pydicom when forced.
+                    ds = pydicom.dcmread(f, force=True)
                 theirs = ds.to_json_dict()
             pydicom_error = None
         except Exception as e:  # pydicom itself cannot read it

@@ -178,10 +178,14 @@ public struct DataSetParser {
         var valueEnc = enc
         if let explicit = h.vr {
             vr = explicit
-            if explicit == .UN, h.unknownVRBytes == nil, !h.tag.isPrivate, let entry = DataDictionary.entry(for: h.tag) {
-                // A UN whose tag is known: its value is implicit VR LE (PS3.5 §6.2.2); take the real VR.
-                vr = resolveAmbiguous(entry.vrs, tag: h.tag, in: ds, implicit: true)
-                valueEnc = .implicitLittle
+            if explicit == .UN, h.unknownVRBytes == nil, !h.length.isUndefined || implicitVR(for: h.tag, in: ds) == .SQ {
+                // A UN whose tag is known (standard, private creator, or a known private creator's
+                // element): its value is implicit VR LE (PS3.5 §6.2.2), so take the dictionary's VR.
+                let known = implicitVR(for: h.tag, in: ds)
+                if known != .UN {
+                    vr = known
+                    valueEnc = .implicitLittle
+                }
             } else if options.checkVRAgainstDictionary, !h.tag.isPrivate, explicit != .UN,
                 let entry = DataDictionary.entry(for: h.tag), !entry.vrs.contains(explicit)
             {
@@ -221,7 +225,8 @@ public struct DataSetParser {
             warn(.oddLength, h.offset, h.tag, "odd value length \(length)")
         }
         if vr == .SQ {
-            let items = try parseSequence(h, valueEnc, limit: h.valueOffset + length, depth: depth, parent: ds)
+            let items = try parseSequence(
+                h, valueEnc, limit: h.valueOffset + length, depth: depth, parent: ds, outerLimit: limit)
             return DataElement(tag: h.tag, vr: vr, length: h.length, value: .sequence(items), valueOffset: h.valueOffset)
         }
         if length >= options.bulkDataThreshold && (vr.isBulkBinary || (depth == 0 && h.tag == .pixelData)) {
@@ -241,9 +246,11 @@ public struct DataSetParser {
     // MARK: Sequences
 
     /// Parses the items of a sequence whose header is `h` (PS3.5 §7.5).
-    mutating func parseSequence(_ h: ElementHeader, _ enc: DataSetEncoding, limit: Int, depth: Int, parent: DataSet)
-        throws -> [DataSet]
-    {
+    mutating func parseSequence(
+        _ h: ElementHeader, _ enc: DataSetEncoding, limit sequenceLimit: Int, depth: Int, parent: DataSet,
+        outerLimit: Int? = nil
+    ) throws -> [DataSet] {
+        var limit = sequenceLimit
         guard depth < options.maximumDepth else {
             throw error(.nestingTooDeep, h.offset, h.tag, "sequences nested deeper than \(options.maximumDepth)")
         }
@@ -271,6 +278,12 @@ public struct DataSetParser {
                     itemLimit = limit
                 } else {
                     let n = Int(item.length.rawValue)
+                    if n > limit - item.valueOffset, let outerLimit, n <= outerLimit - item.valueOffset {
+                        // The sequence's length is too short for its last item (dcmtk and pydicom read on).
+                        warn(.invalidSequenceLength, item.offset, h.tag,
+                            "item runs \(n - (limit - item.valueOffset)) bytes past its sequence's length")
+                        limit = item.valueOffset + n
+                    }
                     guard n <= limit - item.valueOffset else {
                         throw error(limit == reader.end ? .truncated : .invalidLength, item.offset, h.tag,
                             "item length \(n) exceeds the \(limit - item.valueOffset) bytes left in its sequence")

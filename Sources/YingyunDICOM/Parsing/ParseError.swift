@@ -59,7 +59,7 @@ public struct ParseWarning: Sendable, Hashable, CustomStringConvertible {
         case missingPreamble, missingFileMeta, oddLength, vrMismatch, unknownVR, duplicateTag, outOfOrderTag,
             implicitVRInExplicit, explicitVRInImplicit, trailingBytes, unknownCharacterSet, characterSetFallback,
             metaGroupLength, undefinedLengthNonSequence, unknownTransferSyntax, frameCountMismatch,
-            missingSequenceDelimiter
+            missingSequenceDelimiter, invalidSequenceLength
     }
     public var offset: Int
     public var tag: Tag?
