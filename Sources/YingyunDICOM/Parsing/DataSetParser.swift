@@ -225,9 +225,20 @@ public struct DataSetParser {
             warn(.oddLength, h.offset, h.tag, "odd value length \(length)")
         }
         if vr == .SQ {
-            let items = try parseSequence(
-                h, valueEnc, limit: h.valueOffset + length, depth: depth, parent: ds, outerLimit: limit)
-            return DataElement(tag: h.tag, vr: vr, length: h.length, value: .sequence(items), valueOffset: h.valueOffset)
+            let fromUN = h.vr == .UN
+            let savedWarnings = warnings.count
+            do {
+                let items = try parseSequence(
+                    h, valueEnc, limit: h.valueOffset + length, depth: depth, parent: ds, outerLimit: limit)
+                return DataElement(tag: h.tag, vr: vr, length: h.length, value: .sequence(items), valueOffset: h.valueOffset)
+            } catch let e as DICOMParseError where fromUN && e.code != .nestingTooDeep {
+                // A UN that does not hold the sequence its tag promises stays UN: lenient, and lossless.
+                reader.position = h.valueOffset
+                warnings.removeSubrange(min(savedWarnings, warnings.count)...)
+                warn(.vrMismatch, h.offset, h.tag, "UN value is not a valid implicit VR sequence; kept as UN")
+                vr = .UN
+                valueEnc = enc
+            }
         }
         if length >= options.bulkDataThreshold && (vr.isBulkBinary || (depth == 0 && h.tag == .pixelData)) {
             reader.position = h.valueOffset + length

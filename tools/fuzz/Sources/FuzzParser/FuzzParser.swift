@@ -15,12 +15,29 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             let file = try DICOMFile.parse(buffer, options: options)
             touch(file.dataSet, depth: 0)
             touch(file.fileMetaInformation, depth: 0)
+            let source = file.valueSource(BufferByteSource(buffer))
+            _ = try? DICOMJSONEncoder(inlineAll: true).encode(file.dataSet, source: source)
+            if !stop { checkWriteRoundTrip(file, source: source) }
         } catch is DICOMParseError {
         } catch {
             fatalError("unexpected error type: \(error)")
         }
     }
     return 0
+}
+
+/// Invariant: whatever the writer accepts, the parser reads back with the same element count.
+func checkWriteRoundTrip(_ file: DICOMFile, source: any ByteSource) {
+    let syntax: TransferSyntax = file.transferSyntax.isEncapsulated ? file.transferSyntax : .explicitVRLittleEndian
+    guard let writer = try? DataSetWriter(transferSyntax: syntax),
+        let written = try? writer.write(file.dataSet, bulkDataSource: source)
+    else { return }
+    do {
+        let reparsed = try DataSetParser.parse(source: BufferByteSource(written), transferSyntax: syntax)
+        precondition(reparsed.dataSet.count == file.dataSet.count, "round trip changed the element count")
+    } catch {
+        fatalError("writer output does not parse: \(error)")
+    }
 }
 
 func touch(_ ds: DataSet, depth: Int) {
