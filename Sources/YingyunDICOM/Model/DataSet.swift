@@ -19,6 +19,8 @@ public struct DataSet: Sendable {
     init(sortedElements: [DataElement]) { self.elements = sortedElements }
 
     public var count: Int { elements.count }
+
+    mutating func reserveCapacity(_ n: Int) { elements.reserveCapacity(n) }
     public var isEmpty: Bool { elements.isEmpty }
 
     /// Index of `tag`, or where it would be inserted.
@@ -58,7 +60,7 @@ public struct DataSet: Sendable {
     /// falls back to a sorted insert otherwise.
     @inline(__always)
     mutating func appendOrInsert(_ e: DataElement) -> Bool {
-        if let last = elements.last, last.tag >= e.tag {
+        if !elements.isEmpty, elements[elements.count - 1].tag >= e.tag {
             let dup = contains(e.tag)
             self[e.tag] = e
             return dup

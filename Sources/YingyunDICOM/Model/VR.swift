@@ -4,17 +4,20 @@ public enum VR: String, Sendable, CaseIterable, Hashable {
         TM, UC, UI, UL, UN, UR, US, UT, UV
 
     /// Builds a VR from the two bytes of an explicit VR header; nil when they name no VR.
+    /// A 26×26 table indexed by the two letters: this runs once per element on the parse hot path.
     @inline(__always)
     public init?(byte0: UInt8, byte1: UInt8) {
-        guard let vr = VR.byCode[Int(byte0) << 8 | Int(byte1)] else { return nil }
+        let a = Int(byte0) &- 0x41
+        let b = Int(byte1) &- 0x41
+        guard a >= 0, a < 26, b >= 0, b < 26, let vr = VR.byCode[a * 26 + b] else { return nil }
         self = vr
     }
 
-    private static let byCode: [Int: VR] = {
-        var table: [Int: VR] = [:]
+    private static let byCode: [VR?] = {
+        var table = [VR?](repeating: nil, count: 26 * 26)
         for vr in VR.allCases {
             let u = Array(vr.rawValue.utf8)
-            table[Int(u[0]) << 8 | Int(u[1])] = vr
+            table[Int(u[0] - 0x41) * 26 + Int(u[1] - 0x41)] = vr
         }
         return table
     }()

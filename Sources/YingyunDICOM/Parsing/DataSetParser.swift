@@ -115,6 +115,7 @@ public struct DataSetParser {
     /// Parses elements until `limit`, or until an Item Delimitation Item when `delimited`.
     mutating func parseDataSet(_ enc: DataSetEncoding, limit: Int, delimited: Bool, depth: Int) throws -> DataSet {
         var ds = DataSet()
+        if depth == 0 { ds.reserveCapacity(128) }
         let topLevel = depth == 0
         while reader.position < limit {
             let start = reader.position
@@ -187,6 +188,7 @@ public struct DataSetParser {
                     valueEnc = .implicitLittle
                 }
             } else if options.checkVRAgainstDictionary, !h.tag.isPrivate, explicit != .UN,
+                let primary = DataDictionary.vr(for: h.tag), primary != explicit,
                 let entry = DataDictionary.entry(for: h.tag), !entry.vrs.contains(explicit)
             {
                 warn(.vrMismatch, h.offset, h.tag, "VR \(explicit) where the dictionary says \(entry.vr)")
