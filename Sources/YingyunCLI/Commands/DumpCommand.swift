@@ -20,6 +20,8 @@ struct DumpCommand: ParsableCommand {
     @Option(help: "Show at most this many characters of each value.")
     var maxValueLength = 64
 
+    @OptionGroup var decoding: TextDecodingOptions
+
     func run() throws {
         var failed = false
         var output = StandardOutput()
@@ -30,7 +32,7 @@ struct DumpCommand: ParsableCommand {
                 options.stopBeforePixelData = stopBeforePixels
                 let file = try DICOMFile.parse(source, options: options)
                 var text = ""
-                DumpFormatter(maxValueLength: maxValueLength).format(file, path: path, into: &text)
+                DumpFormatter(maxValueLength: maxValueLength, textOptions: decoding.characterSetOptions).format(file, path: path, into: &text)
                 if warnings {
                     for w in file.warnings { text += "# warning: \(w)\n" }
                 }

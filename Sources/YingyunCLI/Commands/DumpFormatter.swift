@@ -4,6 +4,7 @@ import YingyunDICOM
 /// Formats a parsed file as dcmdump does: one line per element, sequences indented.
 struct DumpFormatter {
     var maxValueLength: Int
+    var textOptions: CharacterSetOptions
 
     func format(_ file: DICOMFile, path: String, into out: inout String) {
         out += "# File: \(path)\n"
@@ -78,7 +79,7 @@ struct DumpFormatter {
         var text: String
         switch e.vr {
         case _ where e.vr.isString:
-            text = "[" + e.stringValues(characterSet: charset).joined(separator: "\\") + "]"
+            text = "[" + e.stringValues(characterSet: charset, options: textOptions).joined(separator: "\\") + "]"
             if e.vr == .UI, let name = UIDDictionaryName.knownName(for: e.stringValue(characterSet: .default) ?? "") {
                 text = "=" + name
             }

@@ -26,6 +26,8 @@ struct JSONCommand: ParsableCommand {
     @Flag(help: "Include the File Meta Information group (0002) in the object.")
     var includeMeta = false
 
+    @OptionGroup var decoding: TextDecodingOptions
+
     func run() throws {
         do {
             let source = try FileByteSource(path: file)
@@ -43,7 +45,9 @@ struct JSONCommand: ParsableCommand {
                     return "file://\(absolute)#offset=\(context.valueOffset)&length=\(context.length)"
                 }
             }
-            let encoder = DICOMJSONEncoder(bulkDataThreshold: bulkDataThreshold, bulkDataURI: uri, inlineAll: inline)
+            let encoder = DICOMJSONEncoder(
+                bulkDataThreshold: bulkDataThreshold, bulkDataURI: uri, inlineAll: inline,
+                characterSetOptions: decoding.characterSetOptions)
             var out = StandardOutput()
             out.write(bytes: try encoder.encode(dataSet, source: parsed.valueSource(source)))
             out.write("\n")
