@@ -26,6 +26,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(help: "Read each file into memory first, then parse the buffer (in-memory parse speed).")
     var inMemory = false
 
+    @Flag(help: "Read every byte of each file into memory (timed), then parse that buffer.")
+    var readWholeFile = false
+
     func run() throws {
         var files: [String] = []
         for p in paths { collectFiles(p, into: &files) }
@@ -41,7 +44,11 @@ struct ScanCommand: ParsableCommand {
             for (i, path) in files.enumerated() {
                 do {
                     let file: DICOMFile
-                    if inMemory {
+                    if readWholeFile {
+                        let buffer = try FileByteSource.readAll(path: path)
+                        file = try DICOMFile.parse(buffer, options: options)
+                        bytes += buffer.readableBytes
+                    } else if inMemory {
                         file = try DICOMFile.parse(buffers[i], options: options)
                         bytes += buffers[i].readableBytes
                     } else {
