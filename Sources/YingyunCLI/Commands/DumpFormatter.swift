@@ -55,9 +55,24 @@ struct DumpFormatter {
 
     private func line(_ indent: String, _ e: DataElement, _ value: String, _ keyword: String, into out: inout String) {
         var s = indent + e.tag.description.lowercased() + " " + e.vr.rawValue + " " + value
-        let pad = 52 - s.count
+        let pad = 52 - DumpFormatter.displayWidth(s)
         if pad > 0 { s += String(repeating: " ", count: pad) }
         out += s + " # " + e.length.description + ", " + keyword + "\n"
+    }
+
+    /// Terminal columns: East Asian wide characters take two (so CJK names keep the columns aligned).
+    static func displayWidth(_ s: String) -> Int {
+        var width = 0
+        for u in s.unicodeScalars {
+            switch u.value {
+            case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+                0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+                width += 2
+            default:
+                width += 1
+            }
+        }
+        return width
     }
 
     private func keyword(for tag: Tag, in ds: DataSet) -> String {

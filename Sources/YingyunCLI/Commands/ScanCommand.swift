@@ -26,6 +26,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(help: "Read each file into memory first, then parse the buffer (in-memory parse speed).")
     var inMemory = false
 
+    @Flag(help: "Count files that are not DICOM at all as failures (default: skip them).")
+    var strict = false
+
     @Flag(help: "Read every byte of each file into memory (timed), then parse that buffer.")
     var readWholeFile = false
 
@@ -36,6 +39,7 @@ struct ScanCommand: ParsableCommand {
         var options = ParseOptions()
         options.stopBeforePixelData = stopBeforePixels
         var failures = 0
+        var skipped = 0
         var bytes = 0
         var elements = 0
         let buffers = inMemory ? try files.map { try FileByteSource.readAll(path: $0) } : []
@@ -57,6 +61,8 @@ struct ScanCommand: ParsableCommand {
                         bytes += source.size
                     }
                     elements += file.dataSet.count
+                } catch let e as DICOMParseError where e.code == .notDICOM && !strict {
+                    skipped += 1  // a manifest or README beside the images, not a broken image
                 } catch {
                     failures += 1
                     if repetitions <= 1 { reportFailure(path: path, error: error) }
@@ -67,7 +73,7 @@ struct ScanCommand: ParsableCommand {
         let parsed = files.count * max(1, repetitions)
         var out = StandardOutput()
         out.write(
-            "files=\(files.count) parses=\(parsed) failures=\(failures) elements=\(elements) bytes=\(bytes) "
+            "files=\(files.count) parses=\(parsed) failures=\(failures) skipped_not_dicom=\(skipped) elements=\(elements) bytes=\(bytes) "
                 + "seconds=\(seconds) files_per_s=\(Double(parsed) / seconds) "
                 + "MB_per_s=\(Double(bytes) / seconds / 1e6)\n")
         if failures > 0 { throw ExitCode(1) }
