@@ -19,5 +19,7 @@ first="$(find "$demo" -name '*.dcm' | sort | head -1)"
 echo "== yingyun dump --stop-before-pixels $first"
 "$bin" dump --stop-before-pixels "$first"
 echo "== yingyun json $first (first 40 lines, pretty-printed)"
-"$bin" json "$first" | python3 -m json.tool --no-ensure-ascii | head -40
+"$bin" json "$first" > "$demo/first.json"
+python3 -m json.tool --no-ensure-ascii "$demo/first.json" > "$demo/first.pretty.json"
+head -40 "$demo/first.pretty.json"
 echo "Demo data: $demo (try: $bin dump FILE, $bin json FILE)"
