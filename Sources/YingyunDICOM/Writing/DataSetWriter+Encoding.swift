@@ -132,25 +132,8 @@ extension DataSetWriter {
         }
     }
 
-    /// Reverses the bytes of each `unit`-byte value (big endian ↔ little endian).
+    /// Reverses the bytes of each `unit`-byte value (big endian ↔ little endian): the parser's routine.
     static func byteSwapped(_ chunk: ByteBuffer, unit: Int) -> ByteBuffer {
-        var result = ByteBuffer()
-        result.reserveCapacity(chunk.readableBytes)
-        _ = chunk.withUnsafeReadableBytes { src in
-            result.writeWithUnsafeMutableBytes(minimumWritableBytes: src.count) { dst in
-                var i = 0
-                while i + unit <= src.count {
-                    for k in 0..<unit { dst[i + k] = src[i + unit - 1 - k] }
-                    i += unit
-                }
-                // A trailing partial value cannot occur (lengths are checked); copied as is if it did.
-                while i < src.count {
-                    dst[i] = src[i]
-                    i += 1
-                }
-                return src.count
-            }
-        }
-        return result
+        ByteOrder.swapped(chunk, unit: unit)
     }
 }
