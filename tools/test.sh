@@ -16,5 +16,7 @@ grep -E 'Test run with|Executed [0-9]+ test' .build/swift-test.log | tail -2 || 
 bin="$(swift build --show-bin-path)/yingyun"
 echo "== peer: pydicom agrees with yingyun json on pydicom's bundled files"
 python3 Tests/Peers/compare_pydicom.py "$bin"
+echo "== peer: dcmtk dcmdump lists the same elements as yingyun dump (fixtures + pydicom files)"
+python3 Tests/Peers/compare_dcmdump.py "$bin"
 echo "== peer: CLI contract on fixtures and bad input"
 bash Tests/Peers/cli_contract.sh "$bin"
