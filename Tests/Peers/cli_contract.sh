@@ -30,6 +30,14 @@ while IFS= read -r f; do
   fi
 done < <(find "$root/Fixtures/dicom" -name '*.dcm' | sort)
 
+# Mislabelled GBK: shown as the Chinese it is, with a warning; --charset strict shows the declared Latin-1.
+f="$root/Fixtures/dicom/charset_gbk_declared_latin1.dcm"
+"$bin" dump --warnings "$f" > "$tmp/out" 2>&1
+grep -q '王^芳' "$tmp/out" && grep -q 'characterSetFallback in (0010,0010)' "$tmp/out" && ok || bad "GBK fallback not shown/warned"
+"$bin" dump --charset strict "$f" > "$tmp/out" 2>&1
+! grep -q '王^芳' "$tmp/out" && ok || bad "--charset strict still applied the fallback"
+"$bin" json "$f" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["00100010"]["Value"][0]["Ideographic"] == "王^芳"' && ok || bad "json GBK fallback"
+
 # A missing file and a directory: one line, non-zero.
 "$bin" dump "$tmp/does-not-exist.dcm" >/dev/null 2>"$tmp/err"; rc=$?
 [ "$rc" -ne 0 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "does-not-exist" "$tmp/err" && ok || bad "missing file: rc=$rc"

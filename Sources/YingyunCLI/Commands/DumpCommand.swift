@@ -32,7 +32,9 @@ struct DumpCommand: ParsableCommand {
                 options.stopBeforePixelData = stopBeforePixels
                 let file = try DICOMFile.parse(source, options: options)
                 var text = ""
-                DumpFormatter(maxValueLength: maxValueLength, textOptions: decoding.characterSetOptions).format(file, path: path, into: &text)
+                DumpFormatter(
+                    maxValueLength: maxValueLength, textOptions: decoding.characterSetOptions,
+                    reportFallbacks: warnings).format(file, path: path, into: &text)
                 if warnings {
                     for w in file.warnings { text += "# warning: \(w)\n" }
                 }

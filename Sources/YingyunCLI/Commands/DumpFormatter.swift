@@ -5,6 +5,8 @@ import YingyunDICOM
 struct DumpFormatter {
     var maxValueLength: Int
     var textOptions: CharacterSetOptions
+    /// Also report values whose bytes did not fit the declared character set (decoded by the fallback).
+    var reportFallbacks = false
 
     func format(_ file: DICOMFile, path: String, into out: inout String) {
         out += "# File: \(path)\n"
@@ -47,8 +49,14 @@ struct DumpFormatter {
                 }
             case .bulkData(let ref):
                 line(indent, e, "(not loaded: \(ref.length) bytes at offset \(ref.offset))", keyword, into: &out)
-            case .bytes:
+            case .bytes(let b):
                 line(indent, e, render(e, charset: charset), keyword, into: &out)
+                if reportFallbacks, e.vr.usesSpecificCharacterSet,
+                    charset.decodeReportingFallback(b, vr: e.vr, options: textOptions).usedFallback
+                {
+                    out += indent + "# warning: characterSetFallback in \(e.tag): bytes do not fit "
+                        + "(0008,0005) \"\(charset)\"; decoded by the fallback (--charset strict to disable)\n"
+                }
             }
         }
     }
