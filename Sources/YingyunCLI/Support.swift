@@ -47,18 +47,10 @@ func reportFailure(path: String, error: any Error) {
     l.withUTF8 { p in _ = Glibc.write(2, p.baseAddress, p.count) }
 }
 
-/// Names for UIDs in listings; falls back to the UID itself.
+/// Names for UIDs in listings, from the generated PS3.6 UID table; falls back to the UID itself.
 enum UIDDictionaryName {
     static func name(for uid: String) -> String { knownName(for: uid) ?? uid }
-    static func knownName(for uid: String) -> String? {
-        switch uid {
-        case "1.2.840.10008.1.2": return "Little Endian Implicit"
-        case "1.2.840.10008.1.2.1": return "Little Endian Explicit"
-        case "1.2.840.10008.1.2.2": return "Big Endian Explicit"
-        case "1.2.840.10008.1.2.1.99": return "Deflated Explicit VR Little Endian"
-        default: return nil
-        }
-    }
+    static func knownName(for uid: String) -> String? { UIDDictionary.entry(for: uid)?.name }
 }
 
 func currentDirectory() -> String {
