@@ -73,6 +73,26 @@ import YingyunDICOMIO
         #expect(text(try load("charset_gb18030_5c_trail.dcm"), Tag(0x0008, 0x1030)) == ["乗用车", "胸部"])
     }
 
+    @Test func decodesFourByteGB18030() throws {
+        #expect(text(try load("charset_gb18030_four_byte.dcm"), .patientName) == ["Liu^Yan=刘^䶮"])
+    }
+
+    @Test func refusesAClaimedTwoGigabyteValueWithoutAllocatingIt() throws {
+        // pydicom silently reads the 512 bytes present; we name the lie.
+        do {
+            _ = try load("broken_lying_length_pixeldata.dcm")
+            Issue.record("expected an error")
+        } catch let e as DICOMParseError {
+            #expect(e.tag == .pixelData && e.code == .truncated)
+        }
+        do {
+            _ = try load("broken_truncated_header.dcm")
+            Issue.record("expected an error")
+        } catch let e as DICOMParseError {
+            #expect(e.code == .truncated && e.offset < 700)
+        }
+    }
+
     @Test func readsNestedSequencesInBothEncodings() throws {
         for name in ["sq_nested_mixed.dcm", "sq_nested_implicit.dcm"] {
             let file = try load(name)

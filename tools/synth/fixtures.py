@@ -171,6 +171,21 @@ def variants() -> list[tuple[str, bytes, str, str]]:
     lying.add(0x00081090, "LO", "MODEL", length_override=4000)
     add("broken_lying_length.dcm", encode_file(lying, EXPLICIT_LE), EXPLICIT_LE.uid,
         "BROKEN: (0008,1090) declares 4000 bytes, far beyond the data set")
+    add("broken_truncated_header.dcm", good[:700], EXPLICIT_LE.uid,
+        "BROKEN: cut inside the data set header, mid element")
+    huge = bytearray(good)
+    # Pixel data (OW, 32-bit length) is the last element: claim ~2 GiB; only 512 bytes follow.
+    at = bytes(huge).rfind(b"\xe0\x7f\x10\x00OW\x00\x00")
+    huge[at + 8:at + 12] = (0x7FFFFFF0).to_bytes(4, "little")
+    add("broken_lying_length_pixeldata.dcm", bytes(huge), EXPLICIT_LE.uid,
+        "BROKEN: (7FE0,0010) declares 2147483632 bytes; the parser must refuse without allocating it")
+
+    four = copy.deepcopy(ct)
+    four.add(0x00080005, "CS", "GB18030")
+    # 䶮 (U+4DAE) is a four-byte GB18030 sequence: outside GBK, so only a real GB18030 decoder reads it.
+    four.add(0x00100010, "PN", "Liu^Yan=刘^䶮".encode("gb18030"))
+    add("charset_gb18030_four_byte.dcm", encode_file(four, EXPLICIT_LE), EXPLICIT_LE.uid,
+        "GB18030 PN with a four-byte character (䶮, U+4DAE)")
     return out
 
 
