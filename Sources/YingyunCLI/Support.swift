@@ -10,23 +10,20 @@ import YingyunDICOMIO
 struct StandardOutput {
     mutating func write(_ s: String) {
         var s = s
-        s.withUTF8 { p in
-            var off = 0
-            while off < p.count {
-                let n = Glibc.write(1, p.baseAddress! + off, p.count - off)
-                if n <= 0 { if errno == EINTR { continue } else { return } }
-                off += n
-            }
-        }
+        s.withUTF8 { write(UnsafeRawBufferPointer($0)) }
     }
+
     mutating func write(bytes: [UInt8]) {
-        bytes.withUnsafeBytes { p in
-            var off = 0
-            while off < p.count {
-                let n = Glibc.write(1, p.baseAddress! + off, p.count - off)
-                if n <= 0 { if errno == EINTR { continue } else { return } }
-                off += n
-            }
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// Writes all of `p` to fd 1, retrying short writes and EINTR.
+    private func write(_ p: UnsafeRawBufferPointer) {
+        var off = 0
+        while off < p.count {
+            let n = Glibc.write(1, p.baseAddress! + off, p.count - off)
+            if n <= 0 { if errno == EINTR { continue } else { return } }
+            off += n
         }
     }
 }
