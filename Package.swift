@@ -2,6 +2,11 @@
 // The package graph is the architecture: arrows point down only.
 //   YingyunDICOM (pure: model, dictionary, parser, writer, charsets, JSON; NIOCore + zlib)
 //     ← YingyunDICOMIO (file-backed byte sources)
+//   YingyunStore (content-addressed blobs; knows nothing of DICOM; libcrypto SHA-256)
+//   YingyunCatalog (study index keyed by master patient; GRDB/SQLite) → YingyunDICOM
+//   YingyunMultipart (streaming multipart/related; NIOCore only)
+//   YingyunArchive (ingest pipeline, retrieval, verify) → Store, Catalog, DICOM, DICOMIO
+//   YingyunDICOMweb (Hummingbird: STOW/QIDO/WADO) → Archive, Multipart
 //       ← YingyunCLI (the `yingyun` executable)
 import PackageDescription
 
@@ -21,6 +26,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -33,6 +41,50 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 "CYingyunZlib",
+            ],
+            swiftSettings: upcoming
+        ),
+        .systemLibrary(
+            name: "CYingyunCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
+        ),
+        .target(
+            name: "YingyunStore",
+            dependencies: [
+                "CYingyunCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "YingyunCatalog",
+            dependencies: [
+                "YingyunDICOM",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "YingyunMultipart",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "YingyunArchive",
+            dependencies: [
+                "YingyunDICOM", "YingyunDICOMIO", "YingyunStore", "YingyunCatalog",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "YingyunDICOMweb",
+            dependencies: [
+                "YingyunDICOM", "YingyunArchive", "YingyunMultipart", "YingyunCatalog", "YingyunStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),
@@ -49,7 +101,13 @@ let package = Package(
             dependencies: [
                 "YingyunDICOM",
                 "YingyunDICOMIO",
+                "YingyunArchive",
+                "YingyunDICOMweb",
+                "YingyunStore",
+                "YingyunCatalog",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -59,6 +117,29 @@ let package = Package(
             dependencies: [
                 "YingyunDICOM",
                 "YingyunDICOMIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "YingyunStoreTests",
+            dependencies: ["YingyunStore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "YingyunCatalogTests",
+            dependencies: ["YingyunCatalog", "YingyunDICOM", "YingyunDICOMIO"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "YingyunMultipartTests",
+            dependencies: ["YingyunMultipart", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "YingyunArchiveTests",
+            dependencies: [
+                "YingyunArchive", "YingyunStore", "YingyunCatalog", "YingyunDICOM", "YingyunDICOMIO",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: upcoming

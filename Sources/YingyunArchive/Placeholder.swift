@@ -1,0 +1,1 @@
+// The ingest pipeline, retrieval and verification.

@@ -1,0 +1,1 @@
+// DICOMweb Studies Service routes (PS3.18) on Hummingbird.

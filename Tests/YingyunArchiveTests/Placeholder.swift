@@ -1,0 +1,1 @@
+// Tests for YingyunArchive live beside this file.

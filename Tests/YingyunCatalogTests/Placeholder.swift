@@ -1,0 +1,1 @@
+// Tests for YingyunCatalog live beside this file.

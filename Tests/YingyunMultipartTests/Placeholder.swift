@@ -1,0 +1,1 @@
+// Tests for YingyunMultipart live beside this file.

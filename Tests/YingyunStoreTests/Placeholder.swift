@@ -1,0 +1,1 @@
+// Tests for YingyunStore live beside this file.
