@@ -1,1 +1,0 @@
-// Tests for YingyunMultipart live beside this file.
