@@ -2,10 +2,13 @@ import ArgumentParser
 
 /// The `yingyun` command tree: one executable, one subcommand per operator task.
 @main
-struct YingyunCommand: ParsableCommand {
+struct YingyunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "yingyun",
         abstract: "Yingyun (影云): a medical imaging cloud store.",
-        subcommands: [DumpCommand.self, JSONCommand.self, ScanCommand.self]
+        subcommands: [
+            ServeCommand.self, ImportCommand.self, VerifyCommand.self,
+            DumpCommand.self, JSONCommand.self, ScanCommand.self,
+        ]
     )
 }

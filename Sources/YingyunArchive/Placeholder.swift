@@ -1,1 +1,0 @@
-// The ingest pipeline, retrieval and verification.

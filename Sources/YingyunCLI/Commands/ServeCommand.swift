@@ -1,0 +1,44 @@
+import ArgumentParser
+import Logging
+import YingyunArchive
+import YingyunDICOMweb
+
+/// `yingyun serve`: the DICOMweb server on embedded defaults (SQLite catalog, file blob store).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the DICOMweb server (STOW-RS, QIDO-RS, WADO-RS) on a data directory.")
+
+    @OptionGroup var options: DataDirectoryOptions
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .customLong("http-port"), help: "HTTP port.")
+    var httpPort: Int = 8080
+
+    @Option(name: .customLong("public-url"), help: "Base URL clients use to reach /dicomweb (default http://HOST:PORT/dicomweb).")
+    var publicURL: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "yingyun")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let (archive, store) = try options.openArchive(logger: logger)
+        // A crash may have left temporaries and objects without rows: settle them before serving.
+        let temps = try store.cleanTemporaries()
+        let recovery = try await archive.recover()
+        logger.notice("data directory ready", metadata: [
+            "data": "\(options.data)", "temporaries removed": "\(temps)",
+            "reindexed": "\(recovery.reindexed)", "removed": "\(recovery.removed)",
+        ])
+        let server = DICOMwebServer(
+            archive: archive,
+            configuration: .init(host: host, port: httpPort, publicBaseURL: publicURL),
+            logger: logger)
+        logger.notice("listening", metadata: ["url": "http://\(host):\(httpPort)/dicomweb"])
+        try await server.run()
+    }
+}

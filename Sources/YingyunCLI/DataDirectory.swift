@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import Logging
+import YingyunArchive
+import YingyunCatalog
+import YingyunStore
+
+/// Options shared by the commands that open a data directory.
+struct DataDirectoryOptions: ParsableArguments {
+    @Option(name: .long, help: "Data directory (created on first use).")
+    var data: String = "./yingyun-data"
+
+    @Option(name: .long, help: "When a SOP Instance UID arrives again with different bytes: reject or replace.")
+    var onConflict: ConflictPolicy = .reject
+
+    @Option(name: .long, help: "Issuer of patient IDs trusted to link patients across hospitals (repeatable).")
+    var trustedIssuer: [String] = ["NNCHN"]
+
+    /// Opens (creating if needed) the blob store and catalog under the data directory.
+    func openArchive(logger: Logger) throws -> (Archive, FileBlobStore) {
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let store = try FileBlobStore(root: data)
+        let catalog = try SQLiteCatalog(path: data + "/catalog.sqlite", policy: IdentityPolicy(trustedIssuers: Set(trustedIssuer)))
+        return (Archive(store: store, catalog: catalog, conflictPolicy: onConflict, logger: logger), store)
+    }
+}
+
+extension ConflictPolicy: ExpressibleByArgument {}

@@ -1,0 +1,95 @@
+import Hummingbird
+import Logging
+import NIOCore
+import YingyunArchive
+import YingyunCatalog
+
+/// Route table. Every GET is also served for HEAD (Hummingbird does not route HEAD to GET).
+struct DICOMwebHandlers: Sendable {
+    let archive: Archive
+    let baseURL: String
+    let logger: Logger
+
+    typealias Handler = @Sendable (Request, DICOMwebRequestContext) async throws -> Response
+
+    func register(on router: Router<DICOMwebRequestContext>) {
+        let stow = STOWHandler(archive: archive, baseURL: baseURL, logger: logger)
+        let qido = QIDOHandler(archive: archive, baseURL: baseURL)
+        let wado = WADOHandler(archive: archive, baseURL: baseURL)
+
+        router.post("/dicomweb/studies") { req, ctx in try await stow.store(req, ctx, study: nil) }
+        router.post("/dicomweb/studies/:study") { req, ctx in
+            try await stow.store(req, ctx, study: try ctx.parameters.require("study"))
+        }
+
+        getAndHead(router, "/healthz") { _, _ in
+            let stats = try await archive.catalog.statistics()
+            var body = ByteBuffer()
+            body.writeString("{\"status\":\"ok\",\"studies\":\(stats.studies),\"instances\":\(stats.instances)}\n")
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+        }
+
+        // QIDO-RS
+        getAndHead(router, "/dicomweb/studies") { req, _ in try await qido.search(req, level: .study, study: nil, series: nil) }
+        getAndHead(router, "/dicomweb/series") { req, _ in try await qido.search(req, level: .series, study: nil, series: nil) }
+        getAndHead(router, "/dicomweb/instances") { req, _ in try await qido.search(req, level: .instance, study: nil, series: nil) }
+        getAndHead(router, "/dicomweb/studies/:study/series") { req, ctx in
+            try await qido.search(req, level: .series, study: try ctx.parameters.require("study"), series: nil)
+        }
+        getAndHead(router, "/dicomweb/studies/:study/instances") { req, ctx in
+            try await qido.search(req, level: .instance, study: try ctx.parameters.require("study"), series: nil)
+        }
+        getAndHead(router, "/dicomweb/studies/:study/series/:series/instances") { req, ctx in
+            try await qido.search(
+                req, level: .instance, study: try ctx.parameters.require("study"), series: try ctx.parameters.require("series"))
+        }
+
+        // WADO-RS
+        getAndHead(router, "/dicomweb/studies/:study") { req, ctx in
+            try await wado.retrieve(req, scope: try Scope(ctx, level: .study))
+        }
+        getAndHead(router, "/dicomweb/studies/:study/series/:series") { req, ctx in
+            try await wado.retrieve(req, scope: try Scope(ctx, level: .series))
+        }
+        getAndHead(router, "/dicomweb/studies/:study/series/:series/instances/:instance") { req, ctx in
+            try await wado.retrieve(req, scope: try Scope(ctx, level: .instance))
+        }
+        getAndHead(router, "/dicomweb/studies/:study/metadata") { req, ctx in
+            try await wado.metadata(req, scope: try Scope(ctx, level: .study))
+        }
+        getAndHead(router, "/dicomweb/studies/:study/series/:series/metadata") { req, ctx in
+            try await wado.metadata(req, scope: try Scope(ctx, level: .series))
+        }
+        getAndHead(router, "/dicomweb/studies/:study/series/:series/instances/:instance/metadata") { req, ctx in
+            try await wado.metadata(req, scope: try Scope(ctx, level: .instance))
+        }
+        getAndHead(router, "/dicomweb/studies/:study/series/:series/instances/:instance/frames/:frames") { req, ctx in
+            try await wado.frames(req, scope: try Scope(ctx, level: .instance), list: try ctx.parameters.require("frames"))
+        }
+        getAndHead(router, "/dicomweb/studies/:study/series/:series/instances/:instance/bulkdata/:range") { req, ctx in
+            try await wado.bulkdata(req, scope: try Scope(ctx, level: .instance), range: try ctx.parameters.require("range"))
+        }
+    }
+
+    private func getAndHead(_ router: Router<DICOMwebRequestContext>, _ path: RouterPath, _ handler: @escaping Handler) {
+        router.get(path, use: handler)
+        router.head(path) { req, ctx in
+            var response = try await handler(req, ctx)
+            response.body = ResponseBody()
+            return response
+        }
+    }
+}
+
+/// Which study/series/instance a WADO-RS URL names.
+struct Scope: Sendable {
+    var study: String
+    var series: String?
+    var instance: String?
+
+    init(_ ctx: DICOMwebRequestContext, level: QueryLevel) throws {
+        study = try ctx.parameters.require("study")
+        series = level == .study ? nil : try ctx.parameters.require("series")
+        instance = level == .instance ? try ctx.parameters.require("instance") : nil
+    }
+}

@@ -1,0 +1,48 @@
+public import Hummingbird
+public import Logging
+public import YingyunArchive
+
+/// The DICOMweb Studies Service (PS3.18 §10.3–10.6) under `/dicomweb`, plus `/healthz`.
+public struct DICOMwebServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// Absolute base of the DICOMweb URLs put in responses (RetrieveURL, BulkDataURI).
+        /// Clients send Host headers without the port, so it is configured, not guessed.
+        public var publicBaseURL: String
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil) {
+            self.host = host
+            self.port = port
+            self.publicBaseURL = publicBaseURL ?? "http://\(host):\(port)/dicomweb"
+        }
+    }
+
+    public let archive: Archive
+    public let configuration: Configuration
+    public var logger: Logger
+
+    public init(archive: Archive, configuration: Configuration, logger: Logger = Logger(label: "yingyun.http")) {
+        self.archive = archive
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Builds the routes.
+    public func makeRouter() -> Router<DICOMwebRequestContext> {
+        let router = Router(context: DICOMwebRequestContext.self)
+        let handlers = DICOMwebHandlers(archive: archive, baseURL: configuration.publicBaseURL, logger: logger)
+        handlers.register(on: router)
+        return router
+    }
+
+    /// Runs until the task is cancelled or the process receives SIGINT/SIGTERM.
+    public func run() async throws {
+        let app = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Yingyun"),
+            logger: logger
+        )
+        try await app.runService()
+    }
+}

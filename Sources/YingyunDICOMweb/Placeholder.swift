@@ -1,1 +1,0 @@
-// DICOMweb Studies Service routes (PS3.18) on Hummingbird.

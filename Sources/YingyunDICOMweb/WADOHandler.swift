@@ -1,0 +1,231 @@
+import Hummingbird
+import NIOCore
+import YingyunArchive
+import YingyunCatalog
+import YingyunDICOM
+import YingyunMultipart
+import YingyunStore
+
+/// WADO-RS: instances (multipart or single application/dicom), metadata, frames and bulk data,
+/// all streamed from the blob store in chunks — never a whole study in memory.
+struct WADOHandler: Sendable {
+    let archive: Archive
+    let baseURL: String
+    static let chunkSize = 512 * 1024
+
+    func rows(_ scope: Scope) async throws -> [StoredInstance] {
+        let rows = try await archive.catalog.instances(
+            studyInstanceUID: scope.study, seriesInstanceUID: scope.series, sopInstanceUID: scope.instance)
+        if rows.isEmpty { throw DICOMwebError.notFound("no such \(scope.instance != nil ? "instance" : scope.series != nil ? "series" : "study")") }
+        return rows
+    }
+
+    func reader(_ row: StoredInstance) throws -> any BlobReader {
+        guard let digest = BlobDigest(hex: row.digest) else { throw DICOMwebError(.internalServerError, "bad digest in catalog") }
+        do {
+            return try archive.store.reader(for: digest)
+        } catch {
+            throw DICOMwebError(.internalServerError, "stored object for \(row.sopInstanceUID) is unavailable")
+        }
+    }
+
+    static func stream(_ reader: any BlobReader, _ range: Range<Int>, to writer: inout any ResponseBodyWriter) async throws {
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let n = min(chunkSize, range.upperBound - offset)
+            let buffer = try reader.read(at: offset, count: n)
+            guard buffer.readableBytes > 0 else { break }
+            try await writer.write(buffer)
+            offset += buffer.readableBytes
+        }
+    }
+
+    // MARK: instances
+
+    func retrieve(_ request: Request, scope: Scope) async throws -> Response {
+        let representation = try Negotiation.instanceRepresentation(request, singleAllowed: scope.instance != nil)
+        let rows = try await rows(scope)
+        switch representation {
+        case .single(let ts):
+            try check(rows, transferSyntax: ts)
+            return try single(request, rows[0])
+        case .multipart(let ts):
+            try check(rows, transferSyntax: ts)
+            let boundary = MultipartWriter.boundary()
+            let readers = try rows.map { try reader($0) }
+            let body = ResponseBody { writer in
+                for (i, row) in rows.enumerated() {
+                    try await writer.write(MultipartWriter.partHead(
+                        boundary: boundary, headers: [("Content-Type", "application/dicom; transfer-syntax=\(row.transferSyntaxUID)"),
+                                  ("Content-Length", String(row.size))], first: i == 0))
+                    try await Self.stream(readers[i], 0..<row.size, to: &writer)
+                }
+                try await writer.write(MultipartWriter.closing(boundary: boundary))
+                try await writer.finish(nil)
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: MultipartWriter.contentType(boundary: boundary, type: .applicationDICOM)],
+                body: body)
+        }
+    }
+
+    /// We serve stored bytes; transcoding belongs to the imaging issue. A client that asks for a
+    /// syntax some instance is not stored in gets 406 rather than bytes it cannot read.
+    func check(_ rows: [StoredInstance], transferSyntax ts: String?) throws {
+        guard let ts else { return }
+        if let other = rows.first(where: { $0.transferSyntaxUID != ts }) {
+            throw DICOMwebError.notAcceptable("instance \(other.sopInstanceUID) is stored as \(other.transferSyntaxUID); transcoding to \(ts) is not available")
+        }
+    }
+
+    /// One instance as application/dicom: immutable, so ETag = digest, 304 and Range apply.
+    func single(_ request: Request, _ row: StoredInstance) throws -> Response {
+        let etag = "\"\(row.digest)\""
+        var headers: HTTPFields = [
+            .contentType: "application/dicom; transfer-syntax=\(row.transferSyntaxUID)",
+            .eTag: etag,
+            .cacheControl: "private, max-age=31536000, immutable",
+            .acceptRanges: "bytes",
+        ]
+        if let inm = request.headers[.ifNoneMatch], inm.split(separator: ",").contains(where: { $0.trimmingSpaces() == etag[...] || $0.trimmingSpaces() == "*" }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        let r = try reader(row)
+        var range = 0..<row.size
+        var status = HTTPResponse.Status.ok
+        if let spec = request.headers[.range] {
+            guard let parsed = ByteRange.parse(spec, size: row.size) else {
+                headers[.contentRange] = "bytes */\(row.size)"
+                return Response(status: .rangeNotSatisfiable, headers: headers)
+            }
+            range = parsed
+            status = .partialContent
+            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(row.size)"
+        }
+        headers[.contentLength] = String(range.count)
+        let chosen = range
+        return Response(status: status, headers: headers, body: ResponseBody(contentLength: chosen.count) { writer in
+            try await Self.stream(r, chosen, to: &writer)
+            try await writer.finish(nil)
+        })
+    }
+
+    // MARK: frames
+
+    func frames(_ request: Request, scope: Scope, list: String) async throws -> Response {
+        let row = try await rows(scope)[0]
+        var numbers: [Int] = []
+        for piece in list.split(separator: ",") {
+            guard let n = Int(piece.trimmingSpaces()), n >= 1 else {
+                throw DICOMwebError.badRequest("frame numbers are positive integers separated by commas")
+            }
+            numbers.append(n)
+        }
+        guard !numbers.isEmpty else { throw DICOMwebError.badRequest("no frame numbers") }
+        guard !row.frames.isEmpty else {
+            throw DICOMwebError.notFound("instance \(row.sopInstanceUID) has no addressable frames")
+        }
+        if let bad = numbers.first(where: { $0 > row.frames.count }) {
+            throw DICOMwebError.notFound("frame \(bad) does not exist: the instance has \(row.frames.count)")
+        }
+        let ts = TransferSyntax(uid: row.transferSyntaxUID)
+        let mediaType = MediaTypes.frameMediaType(transferSyntaxUID: row.transferSyntaxUID, encapsulated: ts.isEncapsulated)
+        try acceptFrames(request, mediaType: mediaType, transferSyntax: row.transferSyntaxUID)
+        let r = try reader(row)
+        let partType = ts.isEncapsulated ? "\(mediaType); transfer-syntax=\(row.transferSyntaxUID)" : mediaType
+        let boundary = MultipartWriter.boundary()
+        let frames = numbers.map { row.frames[$0 - 1] }
+        let body = ResponseBody { writer in
+            for (i, ranges) in frames.enumerated() {
+                let length = ranges.reduce(0) { $0 + $1.count }
+                try await writer.write(MultipartWriter.partHead(
+                        boundary: boundary, headers: [("Content-Type", partType), ("Content-Length", String(length))], first: i == 0))
+                for range in ranges { try await Self.stream(r, range, to: &writer) }
+            }
+            try await writer.write(MultipartWriter.closing(boundary: boundary))
+            try await writer.finish(nil)
+        }
+        let outer = ts.isEncapsulated
+            ? "multipart/related; type=\"\(mediaType)\"; transfer-syntax=\(row.transferSyntaxUID); boundary=\(boundary)"
+            : MultipartWriter.contentType(boundary: boundary, type: .applicationOctetStream)
+        return Response(status: .ok, headers: [.contentType: outer], body: body)
+    }
+
+    /// Frames are served as stored; an Accept that excludes the stored media type gets 406.
+    func acceptFrames(_ request: Request, mediaType: String, transferSyntax: String) throws {
+        let ranges = Negotiation.ranges(request)
+        if ranges.isEmpty { return }
+        for r in ranges {
+            if r.type == "*/*" { return }
+            let type = r.type == "multipart/related" ? (r.parameters["type"]?.lowercased() ?? "application/octet-stream") : r.type
+            let ts = r.parameters["transfer-syntax"]
+            if type == "*/*" || type == mediaType || (type.hasSuffix("/*") && mediaType.hasPrefix(type.dropLast())) {
+                if ts == nil || ts == "*" || ts == transferSyntax || mediaType == "application/octet-stream" { return }
+            }
+        }
+        throw DICOMwebError.notAcceptable("frames are stored as \(mediaType) (\(transferSyntax)); transcoding is not available")
+    }
+
+    // MARK: bulk data
+
+    /// Bulk data URIs are `…/bulkdata/<offset>-<length>` into the stored object (we mint them in
+    /// metadata responses), so serving one is a ranged read.
+    func bulkdata(_ request: Request, scope: Scope, range spec: String) async throws -> Response {
+        let row = try await rows(scope)[0]
+        let parts = spec.split(separator: "-")
+        guard parts.count == 2, let offset = Int(parts[0]), let length = Int(parts[1]),
+              offset >= 0, length >= 0, offset + length <= row.size else {
+            throw DICOMwebError.notFound("no such bulk data")
+        }
+        let r = try reader(row)
+        var range = offset..<(offset + length)
+        if Negotiation.wantsSinglePart(request) {
+            var headers: HTTPFields = [.contentType: "application/octet-stream", .acceptRanges: "bytes", .eTag: "\"\(row.digest)-\(spec)\""]
+            var status = HTTPResponse.Status.ok
+            if let h = request.headers[.range] {
+                guard let sub = ByteRange.parse(h, size: length) else {
+                    headers[.contentRange] = "bytes */\(length)"
+                    return Response(status: .rangeNotSatisfiable, headers: headers)
+                }
+                headers[.contentRange] = "bytes \(sub.lowerBound)-\(sub.upperBound - 1)/\(length)"
+                range = (offset + sub.lowerBound)..<(offset + sub.upperBound)
+                status = .partialContent
+            }
+            headers[.contentLength] = String(range.count)
+            let chosen = range
+            return Response(status: status, headers: headers, body: ResponseBody(contentLength: chosen.count) { writer in
+                try await Self.stream(r, chosen, to: &writer)
+                try await writer.finish(nil)
+            })
+        }
+        let boundary = MultipartWriter.boundary()
+        let chosen = range
+        let body = ResponseBody { writer in
+            try await writer.write(MultipartWriter.partHead(
+                        boundary: boundary, headers: [("Content-Type", "application/octet-stream"), ("Content-Length", String(chosen.count))], first: true))
+            try await Self.stream(r, chosen, to: &writer)
+            try await writer.write(MultipartWriter.closing(boundary: boundary))
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: MultipartWriter.contentType(boundary: boundary, type: .applicationOctetStream)], body: body)
+    }
+}
+
+/// A single HTTP byte range ("bytes=a-b", "bytes=a-", "bytes=-n") within a body of `size` bytes.
+enum ByteRange {
+    static func parse(_ header: String, size: Int) -> Range<Int>? {
+        guard header.hasPrefix("bytes="), size > 0 else { return nil }
+        let spec = header.dropFirst(6)
+        guard !spec.contains(","), let dash = spec.firstIndex(of: "-") else { return nil }
+        let a = spec[..<dash], b = spec[spec.index(after: dash)...]
+        if a.isEmpty {
+            guard let n = Int(b), n > 0 else { return nil }
+            return max(0, size - n)..<size
+        }
+        guard let start = Int(a), start < size else { return nil }
+        if b.isEmpty { return start..<size }
+        guard let end = Int(b), end >= start else { return nil }
+        return start..<min(end + 1, size)
+    }
+}

@@ -1,0 +1,1 @@
+// Tests for YingyunMultipart arrive with the multipart helper.
