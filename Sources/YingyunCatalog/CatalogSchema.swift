@@ -1,0 +1,142 @@
+import GRDB
+
+/// The catalog's tables, as append-only GRDB migrations: a released migration is never edited;
+/// a change is a new "vN-..." migration appended below.
+///
+/// Text is stored decoded to UTF-8 whatever the received Specific Character Set; an absent or
+/// empty value is NULL (so range and single-value matching never match it). Person names keep
+/// all component groups as received ("Zhang^Wei=张^伟=zhang^wei") plus normalised per-group
+/// upper-cased columns (`*_a`, `*_i`, `*_p`) for case-insensitive matching and a `*_words`
+/// column of all components (upper-cased, accents removed) for fuzzy matching.
+enum CatalogSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-patients-studies-series-instances") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    private static let v1 = """
+        CREATE TABLE master_patient (
+            id INTEGER PRIMARY KEY,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE local_identity (
+            id INTEGER PRIMARY KEY,
+            patient_id TEXT NOT NULL,
+            issuer TEXT NOT NULL,
+            master_id INTEGER NOT NULL REFERENCES master_patient(id),
+            name TEXT,
+            birth_date TEXT,
+            sex TEXT,
+            UNIQUE (patient_id, issuer)
+        );
+        CREATE INDEX local_identity_by_master ON local_identity(master_id);
+        CREATE TABLE trusted_identifier (
+            id INTEGER PRIMARY KEY,
+            issuer TEXT NOT NULL,
+            value TEXT NOT NULL,
+            master_id INTEGER NOT NULL REFERENCES master_patient(id),
+            local_identity_id INTEGER NOT NULL REFERENCES local_identity(id),
+            UNIQUE (issuer, value)
+        );
+        CREATE INDEX trusted_identifier_by_master ON trusted_identifier(master_id);
+        CREATE TABLE identity_conflict (
+            id INTEGER PRIMARY KEY,
+            local_identity_id INTEGER NOT NULL REFERENCES local_identity(id),
+            kept_master_id INTEGER NOT NULL REFERENCES master_patient(id),
+            other_master_id INTEGER NOT NULL,
+            issuer TEXT NOT NULL,
+            value TEXT NOT NULL,
+            study_uid TEXT,
+            detected_at REAL NOT NULL
+        );
+        CREATE TABLE study (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            master_id INTEGER NOT NULL REFERENCES master_patient(id),
+            local_identity_id INTEGER NOT NULL REFERENCES local_identity(id),
+            study_date TEXT,
+            study_time TEXT,
+            accession_number TEXT,
+            accession_issuer TEXT,
+            referring_physician_name TEXT,
+            referring_physician_name_a TEXT,
+            referring_physician_name_i TEXT,
+            referring_physician_name_p TEXT,
+            referring_physician_name_words TEXT,
+            study_id TEXT,
+            study_description TEXT,
+            patient_name TEXT,
+            patient_name_a TEXT,
+            patient_name_i TEXT,
+            patient_name_p TEXT,
+            patient_name_words TEXT,
+            patient_id TEXT,
+            patient_issuer TEXT,
+            patient_birth_date TEXT,
+            patient_sex TEXT,
+            institution_name TEXT,
+            modalities_in_study TEXT,
+            number_of_series INTEGER NOT NULL DEFAULT 0,
+            number_of_instances INTEGER NOT NULL DEFAULT 0,
+            updated_at REAL NOT NULL
+        );
+        CREATE INDEX study_by_master ON study(master_id, study_date);
+        CREATE INDEX study_by_date ON study(study_date DESC, uid);
+        CREATE INDEX study_by_accession ON study(accession_number);
+        CREATE INDEX study_by_patient_id ON study(patient_id);
+        CREATE INDEX study_by_patient_name_a ON study(patient_name_a);
+        CREATE INDEX study_by_patient_name_i ON study(patient_name_i);
+        CREATE INDEX study_by_local_identity ON study(local_identity_id);
+        CREATE TABLE series (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            study_id INTEGER NOT NULL REFERENCES study(id),
+            modality TEXT,
+            series_number INTEGER,
+            series_description TEXT,
+            body_part_examined TEXT,
+            pps_start_date TEXT,
+            pps_start_time TEXT,
+            scheduled_procedure_step_id TEXT,
+            requested_procedure_id TEXT,
+            series_date TEXT,
+            series_time TEXT,
+            institution_name TEXT,
+            station_name TEXT,
+            number_of_instances INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX series_by_study ON series(study_id, series_number);
+        CREATE TABLE instance (
+            id INTEGER PRIMARY KEY,
+            sop_instance_uid TEXT NOT NULL UNIQUE,
+            series_id INTEGER NOT NULL REFERENCES series(id),
+            sop_class_uid TEXT NOT NULL,
+            instance_number INTEGER,
+            rows INTEGER,
+            columns INTEGER,
+            bits_allocated INTEGER,
+            number_of_frames INTEGER,
+            content_date TEXT,
+            content_time TEXT,
+            acquisition_datetime TEXT,
+            transfer_syntax_uid TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            pixel_data_offset INTEGER,
+            frames BLOB NOT NULL,
+            source TEXT NOT NULL,
+            received_at REAL NOT NULL
+        );
+        CREATE INDEX instance_by_series ON instance(series_id, instance_number);
+        CREATE TABLE instance_history (
+            id INTEGER PRIMARY KEY,
+            sop_instance_uid TEXT NOT NULL,
+            old_digest TEXT NOT NULL,
+            replaced_at REAL NOT NULL
+        );
+        CREATE INDEX instance_history_by_uid ON instance_history(sop_instance_uid);
+        """
+}

@@ -1,0 +1,192 @@
+import Foundation
+import GRDB
+import YingyunDICOM
+
+/// The SQLite catalog (GRDB): one database file in WAL mode, one writer, concurrent readers.
+///
+/// Durability: `synchronous=NORMAL` in WAL mode may lose the last committed transactions on
+/// power loss (never corrupts). That is acceptable because every indexed object was fsync'd to
+/// the blob store before its row was written, and recovery re-indexes objects that have no row
+/// (the blob store, not this file, is the source of truth). It saves one fsync per ingest.
+public final class SQLiteCatalog: Catalog {
+    let writer: any DatabaseWriter
+    public let policy: IdentityPolicy
+
+    /// Opens (creating if needed) the catalog at `path` and migrates it.
+    public convenience init(path: String, policy: IdentityPolicy = IdentityPolicy()) throws {
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: SQLiteCatalog.configuration())
+        } catch {
+            throw CatalogError.storage("cannot open \(path): \(error)")
+        }
+        try self.init(writer: pool, policy: policy)
+    }
+
+    /// An in-memory catalog with the same schema and SQL: the test twin.
+    public static func inMemory(policy: IdentityPolicy = IdentityPolicy()) throws -> SQLiteCatalog {
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(configuration: configuration())
+        } catch {
+            throw CatalogError.storage("cannot open an in-memory database: \(error)")
+        }
+        return try SQLiteCatalog(writer: queue, policy: policy)
+    }
+
+    init(writer: any DatabaseWriter, policy: IdentityPolicy) throws {
+        self.writer = writer
+        self.policy = policy
+        do {
+            try CatalogSchema.migrator.migrate(writer)
+        } catch {
+            throw CatalogError.storage("migration failed: \(error)")
+        }
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // DatabasePool already sets journal_mode=WAL; see the type comment for NORMAL.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return config
+    }
+
+    /// Runs a read, mapping SQLite errors to `CatalogError.storage`.
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.read(body)
+        } catch let e as CatalogError {
+            throw e
+        } catch {
+            throw CatalogError.storage("\(error)")
+        }
+    }
+
+    /// Runs one write transaction, mapping SQLite errors to `CatalogError.storage`.
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch let e as CatalogError {
+            throw e
+        } catch {
+            throw CatalogError.storage("\(error)")
+        }
+    }
+
+    // MARK: Catalog
+
+    public func register(_ record: InstanceRecord, onConflict: ConflictPolicy) async throws -> RegisterOutcome {
+        let attributes = try IndexedAttributes(record.dataSet)
+        let policy = self.policy
+        return try await write { db in
+            var registration = Registration(db: db, record: record, attributes: attributes, policy: policy)
+            return try registration.run(onConflict: onConflict)
+        }
+    }
+
+    public func instance(sopInstanceUID: String) async throws -> StoredInstance? {
+        try await read { db in
+            let sql = StoredInstanceRow.select + " WHERE i.sop_instance_uid = ?"
+            let statement = try db.cachedStatement(sql: sql)
+            return try Row.fetchOne(statement, arguments: [sopInstanceUID]).map(StoredInstanceRow.decode)
+        }
+    }
+
+    public func instances(
+        studyInstanceUID: String, seriesInstanceUID: String?, sopInstanceUID: String?
+    ) async throws -> [StoredInstance] {
+        try await read { db in
+            var sql = StoredInstanceRow.select + " WHERE st.uid = ?"
+            var arguments: StatementArguments = [studyInstanceUID]
+            if let seriesInstanceUID {
+                sql += " AND se.uid = ?"
+                _ = arguments.append(contentsOf: [seriesInstanceUID])
+            }
+            if let sopInstanceUID {
+                sql += " AND i.sop_instance_uid = ?"
+                _ = arguments.append(contentsOf: [sopInstanceUID])
+            }
+            sql += StoredInstanceRow.order
+            let statement = try db.cachedStatement(sql: sql)
+            var out = [StoredInstance]()
+            let cursor = try Row.fetchCursor(statement, arguments: arguments)
+            while let row = try cursor.next() { out.append(try StoredInstanceRow.decode(row)) }
+            return out
+        }
+    }
+
+    public func search(_ query: CatalogQuery) async throws -> CatalogSearchResult {
+        let plan = try SearchPlan(query)
+        return try await read { db in try plan.run(db) }
+    }
+
+    public func referencedDigests() async throws -> Set<String> {
+        try await read { db in
+            var out = Set<String>()
+            let cursor = try String.fetchCursor(
+                db, sql: "SELECT digest FROM instance UNION SELECT old_digest FROM instance_history")
+            while let d = try cursor.next() { out.insert(d) }
+            return out
+        }
+    }
+
+    public func statistics() async throws -> CatalogStatistics {
+        try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COUNT(*) FROM master_patient), (SELECT COUNT(*) FROM study),
+                           (SELECT COUNT(*) FROM series), (SELECT COUNT(*) FROM instance),
+                           (SELECT COALESCE(SUM(size), 0) FROM instance)
+                    """)!
+            return CatalogStatistics(
+                masterPatients: row[0], studies: row[1], series: row[2], instances: row[3], totalBytes: row[4])
+        }
+    }
+
+    // MARK: Beyond the protocol
+
+    /// The master patient a study is filed under (the catalog's patient level), if the study exists.
+    public func masterPatientID(forStudy studyInstanceUID: String) async throws -> String? {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT master_id FROM study WHERE uid = ?", arguments: [studyInstanceUID])
+                .map(String.init)
+        }
+    }
+
+    /// Identity conflicts recorded so far (trusted identifiers of one local identity that point
+    /// at different master patients), oldest first — for the review queue.
+    public func identityConflicts() async throws -> [IdentityConflict] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.patient_id, l.issuer, c.kept_master_id, c.other_master_id, c.issuer, c.value, c.study_uid
+                    FROM identity_conflict c JOIN local_identity l ON l.id = c.local_identity_id
+                    ORDER BY c.id
+                    """
+            ).map { row in
+                IdentityConflict(
+                    patientID: row[0], issuer: row[1], keptMasterPatientID: String(row[2] as Int64),
+                    otherMasterPatientID: String(row[3] as Int64), identifierIssuer: row[4], identifierValue: row[5],
+                    studyInstanceUID: row[6])
+            }
+        }
+    }
+}
+
+/// Two trusted identifiers of one local identity lead to different master patients: the catalog
+/// kept the existing master and did not merge.
+public struct IdentityConflict: Sendable, Hashable {
+    public var patientID: String
+    public var issuer: String
+    public var keptMasterPatientID: String
+    public var otherMasterPatientID: String
+    public var identifierIssuer: String
+    public var identifierValue: String
+    public var studyInstanceUID: String?
+}

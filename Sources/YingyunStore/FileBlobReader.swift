@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import NIOCore
+
+/// Random-access reads of one stored object with `pread` (thread-safe: no shared file offset).
+public final class FileBlobReader: BlobReader {
+    public let digest: BlobDigest
+    public let size: Int
+    private let fd: Int32
+    private let path: String
+
+    init(path: String, digest: BlobDigest) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw BlobStoreError.notFound(digest) }
+            throw PosixFile.error("open", path)
+        }
+        do {
+            size = try PosixFile.size(fd, path: path)
+        } catch {
+            close(fd)
+            throw error
+        }
+        self.fd = fd
+        self.path = path
+        self.digest = digest
+    }
+
+    deinit { close(fd) }
+
+    public func read(at offset: Int, count: Int) throws -> ByteBuffer {
+        let available = max(0, min(count, size - offset))
+        return try PosixFile.read(fd, at: offset, count: available, path: path)
+    }
+}

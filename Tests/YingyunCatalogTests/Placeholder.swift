@@ -1,1 +1,0 @@
-// Tests for YingyunCatalog live beside this file.
