@@ -11,7 +11,7 @@ struct DataDirectoryOptions: ParsableArguments {
     var data: String = "./yingyun-data"
 
     @Option(name: .long, help: "When a SOP Instance UID arrives again with different bytes: reject or replace.")
-    var onConflict: ConflictPolicy = .reject
+    var onConflict: String = "reject"
 
     @Option(name: .long, help: "Issuer of patient IDs trusted to link patients across hospitals (repeatable).")
     var trustedIssuer: [String] = ["NNCHN"]
@@ -21,8 +21,9 @@ struct DataDirectoryOptions: ParsableArguments {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let store = try FileBlobStore(root: data)
         let catalog = try SQLiteCatalog(path: data + "/catalog.sqlite", policy: IdentityPolicy(trustedIssuers: Set(trustedIssuer)))
-        return (Archive(store: store, catalog: catalog, conflictPolicy: onConflict, logger: logger), store)
+        guard let policy = ConflictPolicy(rawValue: onConflict) else {
+            throw ValidationError("--on-conflict must be reject or replace")
+        }
+        return (Archive(store: store, catalog: catalog, conflictPolicy: policy, logger: logger), store)
     }
 }
-
-extension ConflictPolicy: ExpressibleByArgument {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import YingyunArchive
+import YingyunStore
 import YingyunCatalog
 
 #if canImport(Glibc)
@@ -27,7 +28,12 @@ struct ImportCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let (archive, store) = try options.openArchive(logger: logger)
         _ = try store.cleanTemporaries()
-        let files = Archive.files(under: paths)
+        // Inside folders, files without the Part 10 "DICM" marker (DICOMDIR aside, manifests,
+        // readme files) are skipped; a file named on the command line is always tried.
+        let named = Set(paths)
+        let all = Archive.files(under: paths)
+        let files = all.filter { named.contains($0) || Self.hasPart10Marker($0) }
+        let skipped = all.count - files.count
         var stored = 0, duplicates = 0, replaced = 0, bytes = 0
         var failures: [(String, IngestFailure)] = []
         let progress = ProgressBar(total: files.count, enabled: !quiet && isatty(2) != 0)
@@ -63,6 +69,7 @@ struct ImportCommand: AsyncParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         var summary = "imported \(files.count) files in \(String(format: "%.2f", seconds)) s: \(stored) stored, \(duplicates) duplicate"
         if replaced > 0 { summary += ", \(replaced) replaced" }
+        if skipped > 0 { summary += ", \(skipped) non-DICOM skipped" }
         summary += ", \(failures.count) failed"
         if seconds > 0 { summary += String(format: " (%.1f MB/s)", Double(bytes) / seconds / 1e6) }
         print(summary)
@@ -70,6 +77,15 @@ struct ImportCommand: AsyncParsableCommand {
             print("failed: \(path): \(f)")
         }
         if !failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension ImportCommand {
+    static func hasPart10Marker(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        guard let head = try? h.read(upToCount: 132), head.count == 132 else { return false }
+        return head[128] == 0x44 && head[129] == 0x49 && head[130] == 0x43 && head[131] == 0x4D
     }
 }
 

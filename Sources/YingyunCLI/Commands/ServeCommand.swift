@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import YingyunArchive
+import YingyunStore
 import YingyunDICOMweb
 
 /// `yingyun serve`: the DICOMweb server on embedded defaults (SQLite catalog, file blob store).

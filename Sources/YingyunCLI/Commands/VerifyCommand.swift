@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import YingyunArchive
+import YingyunStore
 
 /// `yingyun verify`: re-hash every object; report corrupt, missing and orphaned ones.
 struct VerifyCommand: AsyncParsableCommand {
