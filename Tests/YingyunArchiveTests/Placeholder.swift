@@ -1,1 +1,0 @@
-// Tests for YingyunArchive live beside this file.
