@@ -74,8 +74,11 @@ struct DICOMwebHandlers: Sendable {
     private func getAndHead(_ router: Router<DICOMwebRequestContext>, _ path: RouterPath, _ handler: @escaping Handler) {
         router.get(path, use: handler)
         router.head(path) { req, ctx in
+            // Same status and headers as GET, body not produced. NIO's encoder sends no body (and
+            // no chunked framing) for HEAD; Content-Length stays what GET would send, if known.
             var response = try await handler(req, ctx)
-            response.body = ResponseBody()
+            let length = response.headers[.contentLength].flatMap { Int($0) }
+            response.body = ResponseBody(contentLength: length) { writer in try await writer.finish(nil) }
             return response
         }
     }
