@@ -24,9 +24,22 @@ import io
 import sys
 from pathlib import Path
 
-import pydicom
-import requests
-from dicomweb_client.api import DICOMwebClient
+def _require(pins: dict[str, str]) -> None:
+    """Install the pinned Python peers on a fresh machine (Debian's pip wants the flag)."""
+    import importlib.util
+    import subprocess
+    missing = [pin for module, pin in pins.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        base = [sys.executable, "-m", "pip", "install", "-q", *missing]
+        if subprocess.run(base).returncode != 0:
+            subprocess.run(base + ["--break-system-packages"], check=True)
+
+
+_require({"pydicom": "pydicom==3.0.2", "requests": "requests", "dicomweb_client": "dicomweb-client==0.61.2"})
+
+import pydicom  # noqa: E402
+import requests  # noqa: E402
+from dicomweb_client.api import DICOMwebClient  # noqa: E402
 from pydicom.uid import generate_uid
 
 # The client posts a body larger than this with Transfer-Encoding: chunked; a small value makes

@@ -35,8 +35,21 @@ import sys
 import time
 from pathlib import Path
 
-import pydicom
-import requests
+def _require(pins: dict[str, str]) -> None:
+    """Install the pinned Python peers on a fresh machine (Debian's pip wants the flag)."""
+    import importlib.util
+    import subprocess
+    missing = [pin for module, pin in pins.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        base = [sys.executable, "-m", "pip", "install", "-q", *missing]
+        if subprocess.run(base).returncode != 0:
+            subprocess.run(base + ["--break-system-packages"], check=True)
+
+
+_require({"pydicom": "pydicom==3.0.2", "requests": "requests"})
+
+import pydicom  # noqa: E402
+import requests  # noqa: E402
 from pydicom.dataset import FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
@@ -351,7 +364,8 @@ def fmt(x: float | None) -> str:
     return f"{x:.0f}" if x >= 100 else f"{x:.1f}" if x >= 10 else f"{x:.2f}"
 
 
-def table(servers: dict[str, Server | None], flush: list[float], study: Study, runs: int) -> str:
+def table(servers: dict[str, Server | None], flush: list[float], study: Study, runs: int,
+          load: tuple[float, float]) -> str:
     y, o = servers.get("yingyun"), servers.get("orthanc")
     lines = [f"DICOMweb, {len(study.items)}-slice CT ({study.bytes / 1e6:.0f} MB), medians of {runs} runs, "
              "same Python requests client (keep-alive)",
@@ -366,7 +380,10 @@ def table(servers: dict[str, Server | None], flush: list[float], study: Study, r
     rss = [s.peak_rss_mb() if s else None for s in (y, o)]
     if any(rss):
         lines.append(f"| server peak RSS (MB) | {fmt(rss[0])} | {fmt(rss[1])} | — |")
-    lines.append(f"| flush bound: dd bs=512k oflag=dsync (writes/s) | {fmt(median(flush))} | (same disk) | — |")
+    f = fmt(median(flush))
+    lines.append(f"| flush bound: dd bs=512k oflag=dsync in --flush-dir (writes/s, machine) | {f} | {f} | — |")
+    lines.append("")
+    lines.append(f"Load average before/after: {load[0]:.1f} / {load[1]:.1f} on {os.cpu_count()} cores.")
     return "\n".join(lines)
 
 
@@ -394,6 +411,7 @@ def main() -> int:
     for srv in active:
         ensure_qido_set(srv, args.qido_studies)
     flush = []
+    load_before = os.getloadavg()[0]
     for run in range(1, args.runs + 1):
         for srv in active:
             bench_stow_whole(srv, study)
@@ -406,13 +424,15 @@ def main() -> int:
             print(f"run {run} {srv.name}: {summary}", file=sys.stderr, flush=True)
         flush.append(flush_bound(args.flush_dir))
 
-    print(table(servers, flush, study, args.runs))
+    load = (load_before, os.getloadavg()[0])
+    print(table(servers, flush, study, args.runs, load))
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     path = OUT / f"dicomweb-bench-{stamp}.json"
     path.write_text(json.dumps({
         "utc": stamp, "runs": args.runs, "study_instances": len(study.items), "study_bytes": study.bytes,
         "qido_studies": args.qido_studies, "parallel_clients": PARALLEL, "flush_writes_s": flush,
+        "load_average": load, "cpus": os.cpu_count(),
         "servers": {name: None if s is None else {"base": s.base, "samples": s.samples,
                                                    "peak_rss_mb": s.peak_rss_mb(),
                                                    "medians": {k: median(v) for k, v in s.samples.items()}}
