@@ -1,1 +1,0 @@
-// Tests for YingyunMultipart arrive with the multipart helper.
