@@ -150,6 +150,11 @@ public final class SQLiteCatalog: Catalog {
 
     // MARK: Beyond the protocol
 
+    /// The journal mode SQLite reports ("wal" for a file catalog), for tests and /healthz.
+    func journalMode() async throws -> String {
+        try await read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
     /// The master patient a study is filed under (the catalog's patient level), if the study exists.
     public func masterPatientID(forStudy studyInstanceUID: String) async throws -> String? {
         try await read { db in

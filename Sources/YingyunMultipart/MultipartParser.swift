@@ -297,8 +297,8 @@ public struct MultipartParser: Sendable {
             headerBytes.append(contentsOf: bytes[start..<offset])
         }
         if complete {
-            // The block as parsed starts with the delimiter line's CRLF, which was consumed earlier.
-            let fields = try PartHeaderBlock.parse([.cr, .lf] + headerBytes)
+            // Without headers the block is just the empty line's CRLF.
+            let fields = try PartHeaderBlock.parse(headerBytes)
             events.append(.headers(fields))
             state = .body
             matched = 2

@@ -146,7 +146,8 @@ def describe(status: int, body: bytes) -> str:
         return f"{status}, FailureReason {', '.join(f'0x{r:04X}' for r in reasons)}"
     if reasons == []:
         return f"{status}, no FailedSOPSequence"
-    return f"{status} ({len(body)} bytes, not DICOM JSON)"
+    text = body[:80].decode("utf-8", "replace").strip().replace("\n", " ")
+    return f"{status} (not DICOM JSON: {text!r})" if text else f"{status} (empty body)"
 
 
 def in_range(reasons: list[int] | None, lo: int, hi: int) -> bool:

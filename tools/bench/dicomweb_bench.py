@@ -409,30 +409,47 @@ def main() -> int:
                "orthanc": Server("orthanc", args.orthanc, args.orthanc_pid) if args.orthanc else None}
     active = [s for s in servers.values() if s]
     for srv in active:
-        ensure_qido_set(srv, args.qido_studies)
+        try:
+            ensure_qido_set(srv, args.qido_studies)
+        except Exception as error:
+            print(f"{srv.name}: could not prepare the QIDO set: {type(error).__name__}: {error}", file=sys.stderr)
     flush = []
+    errors: list[str] = []
     load_before = os.getloadavg()[0]
     for run in range(1, args.runs + 1):
         for srv in active:
-            bench_stow_whole(srv, study)
-            bench_stow_each(srv, study, 1)
-            bench_stow_each(srv, study, PARALLEL)
-            bench_wado(srv, study)
-            bench_wado_curl(srv, study)
-            bench_qido(srv, study)
+            steps = [("STOW whole study", lambda: bench_stow_whole(srv, study)),
+                     ("STOW per instance", lambda: bench_stow_each(srv, study, 1)),
+                     (f"STOW per instance x{PARALLEL}", lambda: bench_stow_each(srv, study, PARALLEL)),
+                     ("WADO study", lambda: bench_wado(srv, study)),
+                     ("WADO study (curl)", lambda: bench_wado_curl(srv, study)),
+                     ("QIDO", lambda: bench_qido(srv, study))]
+            for name, step in steps:
+                if srv.last_study is None and name.startswith(("WADO", "QIDO")):
+                    continue  # nothing stored to retrieve
+                try:
+                    step()
+                except Exception as error:  # one broken path must not hide the others
+                    msg = f"run {run} {srv.name} {name}: {type(error).__name__}: {error}"
+                    print(msg, file=sys.stderr, flush=True)
+                    errors.append(msg)
             summary = ", ".join(f"{k}={fmt(v[-1])}" for k, v in srv.samples.items())
             print(f"run {run} {srv.name}: {summary}", file=sys.stderr, flush=True)
         flush.append(flush_bound(args.flush_dir))
 
     load = (load_before, os.getloadavg()[0])
     print(table(servers, flush, study, args.runs, load))
+    if errors:
+        print(f"\n{len(errors)} errors (those samples are missing):")
+        for e in errors:
+            print(f"- {e}")
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     path = OUT / f"dicomweb-bench-{stamp}.json"
     path.write_text(json.dumps({
         "utc": stamp, "runs": args.runs, "study_instances": len(study.items), "study_bytes": study.bytes,
         "qido_studies": args.qido_studies, "parallel_clients": PARALLEL, "flush_writes_s": flush,
-        "load_average": load, "cpus": os.cpu_count(),
+        "load_average": load, "cpus": os.cpu_count(), "errors": errors,
         "servers": {name: None if s is None else {"base": s.base, "samples": s.samples,
                                                    "peak_rss_mb": s.peak_rss_mb(),
                                                    "medians": {k: median(v) for k, v in s.samples.items()}}

@@ -1,0 +1,67 @@
+import Foundation
+import NIOCore
+import Testing
+import YingyunStore
+
+/// What only the file store has: its layout on disk and its temporaries.
+@Suite struct FileBlobStoreTests {
+    @Test func objectsLiveUnderTwoLevelsOfDigestPrefix() async throws {
+        let h = try StoreHarness(.fileGroupFlush)
+        let root = try #require(h.root)
+        let stored = try await h.put(Array("abc".utf8))
+        let path = root + "/objects/ba/78/ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try FileBlobStore(root: root).contains(stored.digest))
+    }
+
+    @Test func startupRemovesStaleTemporariesButNotLiveOnes() async throws {
+        let h = try StoreHarness(.fileGroupFlush)
+        let root = try #require(h.root)
+        for name in ["123-deadbeef-0", "partial"] {
+            #expect(FileManager.default.createFile(atPath: root + "/tmp/" + name, contents: Data([1, 2, 3])))
+        }
+        let store = try FileBlobStore(root: root)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/tmp").isEmpty)
+
+        let writer = try store.makeWriter()
+        try await writer.write(ByteBuffer(string: "in progress"))
+        #expect(FileManager.default.createFile(atPath: root + "/tmp/left-behind", contents: Data()))
+        #expect(try store.cleanTemporaries() == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/tmp").count == 1)
+        let stored = try await writer.commit()
+        #expect(try store.rehash(stored.digest))
+    }
+
+    @Test func createsMissingParentDirectories() throws {
+        let h = try StoreHarness(.fileNoSync)
+        let root = try #require(h.root) + "/a/b/data"
+        _ = try FileBlobStore(root: root + "/")
+        #expect(FileManager.default.fileExists(atPath: root + "/objects"))
+        #expect(FileManager.default.fileExists(atPath: root + "/tmp"))
+    }
+
+    @Test func objectsOnDiskBeforeOpeningAreFoundAndDeduplicated() async throws {
+        let h = try StoreHarness(.fileGroupFlush)
+        let root = try #require(h.root)
+        let first = try await h.put(testBytes(count: 10_000, seed: 40))
+        let reopened = try FileBlobStore(root: root)
+        #expect(try reopened.allDigests() == [first.digest])
+        let writer = try reopened.makeWriter()
+        try await writer.write(ByteBuffer(bytes: testBytes(count: 10_000, seed: 40)))
+        #expect(try await writer.commit().deduplicated)
+        #expect(reopened.totalDeduplicatedBytes == 10_000)
+        // An already-flushed object needs no flush of its own.
+        #expect(reopened.flushCount == 0)
+    }
+
+    @Test func strayFilesUnderObjectsAreNotDigests() async throws {
+        let h = try StoreHarness(.fileNoSync)
+        let root = try #require(h.root)
+        let stored = try await h.put(Array("abc".utf8))
+        // Misplaced (wrong directory) and non-digest names are ignored.
+        let other = String(repeating: "0", count: 64)
+        #expect(FileManager.default.createFile(atPath: root + "/objects/ba/78/" + other, contents: Data()))
+        #expect(FileManager.default.createFile(atPath: root + "/objects/ba/78/notes.txt", contents: Data()))
+        #expect(try h.store.allDigests() == [stored.digest])
+    }
+}

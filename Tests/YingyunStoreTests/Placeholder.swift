@@ -1,1 +1,0 @@
-// Tests for YingyunStore live beside this file.
