@@ -1,5 +1,5 @@
 import Foundation
-public import YingyunCatalog
+import YingyunCatalog
 import NIOCore
 import YingyunDICOMIO
 

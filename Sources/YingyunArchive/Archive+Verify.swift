@@ -1,5 +1,5 @@
 import YingyunCatalog
-public import YingyunStore
+import YingyunStore
 
 /// The result of `yingyun verify`: every object re-hashed, every row checked for its object.
 public struct VerifyReport: Sendable {

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import NIOCore
-public import YingyunCatalog
+import YingyunCatalog
 public import YingyunStore
 import Logging
 import YingyunDICOM
@@ -47,13 +47,23 @@ public final class IngestSession: @unchecked Sendable {
     /// Parses, validates, commits and indexes. Never throws: a failure is a result the client
     /// is told about.
     public func finish() async -> Result<IngestedInstance, IngestFailure> {
-        guard !closed else {
+        if case .failure(let f) = prepare() { return .failure(f) }
+        if case .failure(let f) = await commitBlob() { return .failure(f) }
+        return await register()
+    }
+
+    private var prepared: PreparedInstance?
+    private var blob: StoredBlob?
+
+    /// Step 1: parse the staged header and check it. On failure the staged bytes are dropped.
+    public func prepare() -> Result<Void, IngestFailure> {
+        guard !closed, prepared == nil else {
             return .failure(IngestFailure(reason: .processingFailure, message: "ingest session already closed"))
         }
-        let prepared: PreparedInstance
         do {
             prepared = try PreparedInstance.parse(
                 StagedByteSource(writer: writer), expectedStudyInstanceUID: expectedStudyInstanceUID)
+            return .success(())
         } catch let failure as IngestFailure {
             abort()
             return .failure(failure)
@@ -61,28 +71,38 @@ public final class IngestSession: @unchecked Sendable {
             abort()
             return .failure(IngestFailure(reason: .processingFailure, message: "\(error)"))
         }
+    }
+
+    /// Step 2: make the object durable. Many sessions may wait here at once: their flushes are
+    /// shared, which is what lets one STOW-RS request of a whole study go faster than one flush
+    /// per instance.
+    public func commitBlob() async -> Result<StoredBlob, IngestFailure> {
+        guard let prepared, !closed else {
+            return .failure(IngestFailure(reason: .processingFailure, message: "ingest session not prepared"))
+        }
         closed = true
-        let blob: StoredBlob
         do {
-            blob = try await writer.commit()
+            let b = try await writer.commit()
+            blob = b
+            return .success(b)
         } catch {
             archive.logger.error("blob commit failed", metadata: ["error": "\(error)"])
             return .failure(prepared.failure(.outOfResources, "could not store the object durably: \(error)"))
         }
+    }
+
+    /// Step 3: index the durable object; the instance is acknowledged after this.
+    public func register() async -> Result<IngestedInstance, IngestFailure> {
+        guard let prepared, let blob else {
+            return .failure(IngestFailure(reason: .processingFailure, message: "ingest session not committed"))
+        }
         let record = prepared.record(digest: blob.digest.hex, size: blob.size, source: source, receivedAt: Date())
         do {
+            archive.logger.debug("register", metadata: ["sop": "\(prepared.sopInstanceUID)"])
             let outcome = try await archive.catalog.register(record, onConflict: archive.conflictPolicy)
             return .success(prepared.ingested(blob: blob, outcome: outcome))
         } catch {
-            // Remove a blob this session created unless a row refers to it. Identical bytes carry
-            // the same SOP Instance UID, so a concurrent identical ingest is found by that UID.
-            if !blob.deduplicated,
-               let row = try? await archive.catalog.instance(sopInstanceUID: prepared.sopInstanceUID),
-               row.digest == blob.digest.hex {
-                // Still referenced: keep it.
-            } else if !blob.deduplicated {
-                try? archive.store.remove(blob.digest)
-            }
+            await discard()
             if let e = error as? CatalogError {
                 switch e {
                 case .conflict:
@@ -96,5 +116,16 @@ public final class IngestSession: @unchecked Sendable {
             archive.logger.error("catalog register failed", metadata: ["error": "\(error)"])
             return .failure(prepared.failure(.processingFailure, "could not index the instance: \(error)"))
         }
+    }
+
+    /// Undoes step 2 for an instance that will not be registered (its request failed): removes
+    /// the blob if this session created it and no row refers to it. Identical bytes carry the
+    /// same SOP Instance UID, so a concurrent identical ingest is found by that UID.
+    public func discard() async {
+        guard let blob, !blob.deduplicated, let prepared else { return }
+        if let row = try? await archive.catalog.instance(sopInstanceUID: prepared.sopInstanceUID), row.digest == blob.digest.hex {
+            return
+        }
+        try? archive.store.remove(blob.digest)
     }
 }

@@ -5,6 +5,7 @@ import YingyunArchive
 import YingyunCatalog
 import YingyunDICOM
 import YingyunMultipart
+import YingyunStore
 
 /// STOW-RS (PS3.18 §10.5): a multipart/related; type="application/dicom" body parsed as it
 /// arrives, each part streamed into its own ingest session. The answer lists every instance as
@@ -33,59 +34,108 @@ struct STOWHandler: Sendable {
         guard let boundary = mediaType.boundary, !boundary.isEmpty else {
             throw DICOMwebError.badRequest("multipart/related without a boundary parameter")
         }
-        var parser: MultipartParser
+        let parser: MultipartParser
         do {
             parser = try MultipartParser(boundary: boundary)
         } catch {
             throw DICOMwebError.badRequest("invalid multipart boundary: \(error)")
         }
 
+        let slots = try await receive(request, context, parser: parser, study: study)
+        // Acknowledge only what is durable and indexed: register in part order.
         var outcomes: [Result<IngestedInstance, IngestFailure>] = []
-        var session: IngestSession?
-        var skipping = false      // inside a part that is not application/dicom
-        var sawEnd = false
-        do {
-            for try await buffer in request.body {
-                for event in try parser.feed(buffer) {
-                    switch event {
-                    case .headers(let headers):
-                        let partType = headers.first { $0.name == "content-type" }.map { (try? YingyunMultipart.MediaType(parsing: $0.value))?.essence ?? $0.value }
-                        if let partType, partType != "application/dicom" {
-                            skipping = true
-                            outcomes.append(.failure(IngestFailure(reason: .cannotUnderstand, message: "part of type \(partType) is not application/dicom")))
-                        } else {
-                            skipping = false
-                            session = try archive.beginIngest(source: context.sourceLabel, expectedStudyInstanceUID: study)
-                        }
-                    case .body(let bytes):
-                        if !skipping { try await session?.write(bytes) }
-                    case .partEnd:
-                        if let s = session {
-                            outcomes.append(await s.finish())
-                            session = nil
-                        }
-                        skipping = false
-                    case .end:
-                        sawEnd = true
-                    }
-                }
+        for slot in slots {
+            switch slot {
+            case .failed(let f): outcomes.append(.failure(f))
+            case .committed(let session): outcomes.append(await session.register())
             }
-            if !sawEnd { try parser.finish() }
-        } catch let e as MultipartError {
-            session?.abort()
-            logger.info("STOW-RS body rejected", metadata: ["reason": "\(e)"])
-            if outcomes.isEmpty { throw DICOMwebError.badRequest("malformed multipart body: \(e)") }
-            outcomes.append(.failure(IngestFailure(reason: .cannotUnderstand, message: "malformed or truncated multipart body: \(e)")))
-        } catch let e as IngestFailure {
-            session?.abort()
-            outcomes.append(.failure(e))
-        } catch {
-            // The client went away or the connection failed: nothing of the open part is kept.
-            session?.abort()
-            logger.info("STOW-RS upload aborted", metadata: ["error": "\(error)"])
-            throw error
         }
         if outcomes.isEmpty { throw DICOMwebError.badRequest("the multipart body holds no parts") }
         return STOWResponse(outcomes: outcomes, baseURL: baseURL, study: study).response()
+    }
+
+    enum Slot {
+        case failed(IngestFailure)
+        case committed(IngestSession)
+    }
+
+    /// At most this many parts wait for their flush at once (bounds open temporaries).
+    static let maximumPendingCommits = 64
+
+    /// Reads the body part by part. Each complete part is parsed and its durable commit started
+    /// without waiting, so the parts of one request share flushes; the commits are awaited at
+    /// the end. If the body fails, every blob this request created is removed again: a request
+    /// that was not acknowledged leaves nothing behind.
+    func receive(_ request: Request, _ context: DICOMwebRequestContext, parser: MultipartParser, study: String?) async throws -> [Slot] {
+        var parser = parser
+        var slots: [Slot] = []
+        var pending: [Int: IngestSession] = [:]
+        var failure: (any Error)?
+        try await withThrowingTaskGroup(of: (Int, Result<StoredBlob, IngestFailure>).self) { group in
+            var session: IngestSession?
+            var skipping = false      // inside a part that is not application/dicom
+            var sawEnd = false
+            var inFlight = 0
+            do {
+                for try await buffer in request.body {
+                    for event in try parser.feed(buffer) {
+                        switch event {
+                        case .headers(let headers):
+                            let partType = headers.first { $0.name == "content-type" }
+                                .map { (try? YingyunMultipart.MediaType(parsing: $0.value))?.essence ?? $0.value }
+                            if let partType, partType != "application/dicom" {
+                                skipping = true
+                                slots.append(.failed(IngestFailure(reason: .cannotUnderstand, message: "part of type \(partType) is not application/dicom")))
+                            } else {
+                                skipping = false
+                                session = try archive.beginIngest(source: context.sourceLabel, expectedStudyInstanceUID: study)
+                            }
+                        case .body(let bytes):
+                            if !skipping { try await session?.write(bytes) }
+                        case .partEnd:
+                            skipping = false
+                            guard let s = session else { continue }
+                            session = nil
+                            switch s.prepare() {
+                            case .failure(let f):
+                                slots.append(.failed(f))
+                            case .success:
+                                let index = slots.count
+                                slots.append(.committed(s))
+                                pending[index] = s
+                                if inFlight >= Self.maximumPendingCommits, let (i, r) = try await group.next() {
+                                    inFlight -= 1
+                                    if case .failure(let f) = r { slots[i] = .failed(f) }
+                                }
+                                inFlight += 1
+                                group.addTask { (index, await s.commitBlob()) }
+                            }
+                        case .end:
+                            sawEnd = true
+                        }
+                    }
+                }
+                if !sawEnd { try parser.finish() }
+            } catch {
+                session?.abort()
+                failure = error
+            }
+            while let (i, r) = try await group.next() {
+                if case .failure(let f) = r { slots[i] = .failed(f) }
+            }
+        }
+        guard let failure else { return slots }
+        for s in pending.values { await s.discard() }
+        switch failure {
+        case let e as MultipartError:
+            logger.info("STOW-RS body rejected", metadata: ["reason": "\(e)"])
+            throw DICOMwebError.badRequest("malformed or truncated multipart body: \(e); nothing from this request was stored")
+        case let e as IngestFailure:
+            throw DICOMwebError(.internalServerError, "\(e); nothing from this request was stored")
+        default:
+            // The client went away or the connection failed.
+            logger.info("STOW-RS upload aborted", metadata: ["error": "\(failure)"])
+            throw failure
+        }
     }
 }

@@ -487,11 +487,16 @@ def main() -> int:
             for tag, keyword in (("00081030", "StudyDescription"), ("00100021", "IssuerOfPatientID")):
                 if keyword not in ds0:
                     continue
-                value = ds0.data_element(keyword).value
-                want = [str(v) for v in value] if isinstance(value, pydicom.multival.MultiValue) else [str(value)]
+                # Instances of one study may disagree on a study-level value (the fixtures
+                # include such a study): any of their values is a right answer.
+                wants = []
+                for src in studies[uid0]:
+                    if keyword in src.ds:
+                        value = src.ds.data_element(keyword).value
+                        wants.append([str(v) for v in value] if isinstance(value, pydicom.multival.MultiValue) else [str(value)])
                 have = rows[0].get(tag, {}).get("Value")
-                if have != want:
-                    bad.append(f"{keyword} {have!r} != {want!r}")
+                if have not in wants:
+                    bad.append(f"{keyword} {have!r} not among {wants!r}")
         rep.check("QIDO /studies?StudyInstanceUID=..&includefield=StudyDescription&includefield=00100021",
                   not bad, "; ".join(bad))
     except Exception as error:

@@ -12,8 +12,16 @@ import pydicom
 
 base, path = sys.argv[1], sys.argv[2]
 u = urllib.parse.urlparse(base)
-raw = open(path, "rb").read()
-ds = pydicom.dcmread(path, stop_before_pixels=True)
+# New UIDs, so the test does not collide with what other suites stored on the same server.
+import io  # noqa: E402
+from pydicom.uid import generate_uid  # noqa: E402
+src = pydicom.dcmread(path)
+src.StudyInstanceUID, src.SeriesInstanceUID = generate_uid(), generate_uid()
+src.SOPInstanceUID = src.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+buf = io.BytesIO()
+src.save_as(buf, enforce_file_format=True)
+raw = buf.getvalue()
+ds = src
 inst = f"{u.path}/studies/{ds.StudyInstanceUID}/series/{ds.SeriesInstanceUID}/instances/{ds.SOPInstanceUID}"
 passed = failed = 0
 

@@ -39,7 +39,7 @@ def check(ok, what):
 
 def variant(i):
     # Same length as the original UID so no element length changes: replace its tail digits.
-    tail = str(i).encode()
+    tail = str(i).zfill(6).encode()
     uid = sop[: len(sop) - len(tail)] + tail
     return template.replace(sop, uid)
 
