@@ -6,8 +6,10 @@ public import YingyunDICOM
 public enum FrameLayout {
     /// Frame byte ranges and the Pixel Data value offset; empty when the object has no top-level
     /// pixel data or its offsets do not refer to the stored bytes (deflated transfer syntax).
-    public static func frames(of file: DICOMFile) -> (pixelDataOffset: Int?, frames: [[Range<Int>]]) {
-        if file.transferSyntax.isDeflated { return (nil, []) }
+    /// - Parameter inflated: for a deflated object, give offsets into its inflated data set
+    ///   (`file.valueSource`) instead of none.
+    public static func frames(of file: DICOMFile, inflated: Bool = false) -> (pixelDataOffset: Int?, frames: [[Range<Int>]]) {
+        if file.transferSyntax.isDeflated && !inflated { return (nil, []) }
         let ds = file.dataSet
         guard let pixel = ds[.pixelData] ?? ds[.floatPixelData] ?? ds[Tag(rawValue: 0x7FE0_0009)] else {
             return (nil, [])

@@ -123,25 +123,25 @@ struct WADOHandler: Sendable {
             numbers.append(n)
         }
         guard !numbers.isEmpty else { throw DICOMwebError.badRequest("no frame numbers") }
-        guard !row.frames.isEmpty else {
+        let plan = try framePlan(row)
+        guard !plan.frames.isEmpty else {
             throw DICOMwebError.notFound("instance \(row.sopInstanceUID) has no addressable frames")
         }
-        if let bad = numbers.first(where: { $0 > row.frames.count }) {
-            throw DICOMwebError.notFound("frame \(bad) does not exist: the instance has \(row.frames.count)")
+        if let bad = numbers.first(where: { $0 > plan.frames.count }) {
+            throw DICOMwebError.notFound("frame \(bad) does not exist: the instance has \(plan.frames.count)")
         }
         let ts = TransferSyntax(uid: row.transferSyntaxUID)
         let mediaType = MediaTypes.frameMediaType(transferSyntaxUID: row.transferSyntaxUID, encapsulated: ts.isEncapsulated)
         try acceptFrames(request, mediaType: mediaType, transferSyntax: row.transferSyntaxUID)
-        let r = try reader(row)
         let partType = ts.isEncapsulated ? "\(mediaType); transfer-syntax=\(row.transferSyntaxUID)" : mediaType
         let boundary = MultipartWriter.boundary()
-        let frames = numbers.map { row.frames[$0 - 1] }
+        let frames = numbers.map { plan.frames[$0 - 1] }
         let body = ResponseBody { writer in
             for (i, ranges) in frames.enumerated() {
                 let length = ranges.reduce(0) { $0 + $1.count }
                 try await writer.write(MultipartWriter.partHead(
                         boundary: boundary, headers: [("Content-Type", partType), ("Content-Length", String(length))], first: i == 0))
-                for range in ranges { try await Self.stream(r, range, to: &writer) }
+                for range in ranges { try await plan.stream(range, to: &writer) }
             }
             try await writer.write(MultipartWriter.closing(boundary: boundary))
             try await writer.finish(nil)
@@ -227,5 +227,58 @@ enum ByteRange {
         if b.isEmpty { return start..<size }
         guard let end = Int(b), end >= start else { return nil }
         return start..<min(end + 1, size)
+    }
+}
+
+/// Where a frame's bytes come from and whether they must be byte-swapped: offsets stored at
+/// ingest for the usual case; for the rare deflated or big-endian object the header is parsed
+/// again, because octet-stream frames are always little endian (PS3.18 §8.7.3.3.2).
+struct FramePlan {
+    var source: any ByteSource
+    var frames: [[Range<Int>]]
+    /// 2 or 4 to swap 16/32-bit words to little endian; 1 to send bytes as they are.
+    var swapUnit: Int
+
+    func stream(_ range: Range<Int>, to writer: inout any ResponseBodyWriter) async throws {
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let n = min(WADOHandler.chunkSize, range.upperBound - offset)
+            var buffer = try source.bytes(at: offset, count: n)
+            guard buffer.readableBytes > 0 else { break }
+            offset += buffer.readableBytes
+            if swapUnit > 1 { buffer = Self.swapped(buffer, unit: swapUnit) }
+            try await writer.write(buffer)
+        }
+    }
+
+    static func swapped(_ buffer: ByteBuffer, unit: Int) -> ByteBuffer {
+        var bytes = Array(buffer.readableBytesView)
+        var i = 0
+        while i + unit <= bytes.count {
+            bytes[i..<(i + unit)].reverse()
+            i += unit
+        }
+        return ByteBuffer(bytes: bytes)
+    }
+}
+
+extension WADOHandler {
+    func framePlan(_ row: StoredInstance) throws -> FramePlan {
+        let blob = BlobByteSource(reader: try reader(row))
+        let ts = TransferSyntax(uid: row.transferSyntaxUID)
+        guard ts.isDeflated || !ts.isLittleEndian else {
+            return FramePlan(source: blob, frames: row.frames, swapUnit: 1)
+        }
+        let file: DICOMFile
+        do {
+            file = try DICOMFile.parse(blob, options: ParseOptions(stopBeforePixelData: false, bulkDataThreshold: 4096))
+        } catch {
+            throw DICOMwebError(.internalServerError, "stored object of \(row.sopInstanceUID) no longer parses: \(error)")
+        }
+        let layout = FrameLayout.frames(of: file, inflated: true)
+        let bits = file.dataSet[.bitsAllocated]?.intValue ?? 8
+        let pixelVR = file.dataSet[.pixelData]?.vr
+        let unit = (!ts.isLittleEndian && pixelVR == .OW && bits > 8) ? bits / 8 : 1
+        return FramePlan(source: file.valueSource(blob), frames: layout.frames, swapUnit: unit)
     }
 }

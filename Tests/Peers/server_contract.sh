@@ -24,6 +24,8 @@ base="http://127.0.0.1:$port/dicomweb"
 
 step "dicomweb-client: store, search, retrieve, metadata, frames" \
     python3 Tests/Peers/dicomweb_client_test.py "$base" Fixtures/dicom
+step "dicomweb-client again with new UIDs: every transfer syntax in Fixtures/dicom (big endian, deflated, encapsulated)" \
+    python3 Tests/Peers/dicomweb_client_test.py "$base" Fixtures/dicom --reuid
 step "STOW-RS bad input" python3 Tests/Peers/stow_bad_input.py "$base" Fixtures/dicom/ct_explicit_le.dcm
 step "HEAD, ETag/304, Range/206, 404/406" python3 Tests/Peers/http_semantics.py "$base" Fixtures/dicom/ct_explicit_le.dcm
 
