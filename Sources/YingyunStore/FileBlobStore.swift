@@ -13,8 +13,7 @@ public final class FileBlobStore: BlobStore {
     let layout: ObjectLayout
     let placer: ObjectPlacer
     private let flusher: GroupFlusher?
-    /// Prefix of this instance's temporaries, so `cleanTemporaries` never removes a live one.
-    private let temporaryPrefix: String
+    private let temporaryNames = TemporaryNames()
     private let counters = Locked((nextTemporary: 0, deduplicatedBytes: 0))
 
     /// Opens (creating if needed) a store under `root` and removes temporaries left by a
@@ -24,9 +23,6 @@ public final class FileBlobStore: BlobStore {
         self.root = layout.root
         self.syncMode = syncMode
         placer = ObjectPlacer(layout: layout, unflushed: UnflushedObjects())
-        var prefix = "\(getpid())-"
-        for _ in 0..<8 { prefix.append(String(UInt8.random(in: 0...255), radix: 16)) }
-        temporaryPrefix = prefix + "-"
 
         try Self.makeDirectories(layout.root)
         try PosixFile.makeDirectory(layout.objects)
@@ -47,13 +43,15 @@ public final class FileBlobStore: BlobStore {
     /// Device flushes issued by group commit since this store was opened (0 in other modes).
     public var flushCount: Int { flusher?.statistics.flushes ?? 0 }
 
-    /// Removes temporaries not written by this instance: leftovers of a crashed or killed process
-    /// (their commits were never acknowledged). Run at startup; one process per data directory.
+    /// Removes temporaries no running writer owns: leftovers of a crashed or killed process (their
+    /// commits were never acknowledged) and files not named like temporaries. Writers of other
+    /// live store instances or processes on this directory (e.g. `verify` beside a running
+    /// server) are left alone. Runs in `init`.
     /// - Returns: how many were removed.
     @discardableResult
     public func cleanTemporaries() throws -> Int {
         var removed = 0
-        for name in try PosixFile.entries(of: layout.temporaries) where !name.hasPrefix(temporaryPrefix) {
+        for name in try PosixFile.entries(of: layout.temporaries) where temporaryNames.isStale(name) {
             try PosixFile.removeFile(layout.temporaries + "/" + name)
             removed += 1
         }
@@ -66,7 +64,7 @@ public final class FileBlobStore: BlobStore {
                 defer { c.nextTemporary += 1 }
                 return c.nextTemporary
             }
-            let path = layout.temporaries + "/" + temporaryPrefix + String(n)
+            let path = layout.temporaries + "/" + temporaryNames.name(n)
             let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd >= 0 { return FileBlobWriter(store: self, fd: fd, temporary: path) }
             if errno == EEXIST || errno == EINTR { continue }

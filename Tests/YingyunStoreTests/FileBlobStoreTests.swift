@@ -17,7 +17,9 @@ import YingyunStore
     @Test func startupRemovesStaleTemporariesButNotLiveOnes() async throws {
         let h = try StoreHarness(.fileGroupFlush)
         let root = try #require(h.root)
-        for name in ["123-deadbeef-0", "partial"] {
+        // A dead process's (pid above any pid_max), an earlier process's with our pid, a stray file.
+        let stale = ["999999999-abc-def-0", "\(ProcessInfo.processInfo.processIdentifier)-0-0-7", "partial"]
+        for name in stale {
             #expect(FileManager.default.createFile(atPath: root + "/tmp/" + name, contents: Data([1, 2, 3])))
         }
         let store = try FileBlobStore(root: root)
@@ -25,11 +27,14 @@ import YingyunStore
 
         let writer = try store.makeWriter()
         try await writer.write(ByteBuffer(string: "in progress"))
+        // Another store instance on the same directory keeps the first one's writer alive.
+        let other = try FileBlobStore(root: root)
         #expect(FileManager.default.createFile(atPath: root + "/tmp/left-behind", contents: Data()))
-        #expect(try store.cleanTemporaries() == 1)
+        #expect(try other.cleanTemporaries() == 1)
+        #expect(try store.cleanTemporaries() == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/tmp").count == 1)
         let stored = try await writer.commit()
-        #expect(try store.rehash(stored.digest))
+        #expect(try other.rehash(stored.digest))
     }
 
     @Test func createsMissingParentDirectories() throws {
