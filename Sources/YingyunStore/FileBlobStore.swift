@@ -134,27 +134,27 @@ public final class FileBlobStore: BlobStore {
         switch syncMode {
         case .none:
             close(fd)
-            if case .deduplicated = try placer.place(temporary, as: digest, markUnflushed: false) {
+            if case .deduplicated = try placer.place(temporary, as: digest, size: size, markUnflushed: false) {
                 deduplicated = true
             } else {
                 deduplicated = false
             }
         case .groupFlush:
             close(fd)
-            if placer.isSettled(digest) {
+            if placer.isSettled(digest, size: size) {
                 // Stored and flushed by an earlier commit: durable already, no flush to wait for.
                 try PosixFile.removeFile(temporary)
                 deduplicated = true
             } else {
                 let flusher = flusher!
                 deduplicated = try await withCheckedThrowingContinuation { continuation in
-                    flusher.submit(.init(temporary: temporary, digest: digest, continuation: continuation))
+                    flusher.submit(.init(temporary: temporary, digest: digest, size: size, continuation: continuation))
                 }
             }
         case .perFile:
             let placer = placer
             deduplicated = try await Self.runBlocking {
-                try Self.commitAlone(fd: fd, temporary: temporary, digest: digest, placer: placer)
+                try Self.commitAlone(fd: fd, temporary: temporary, digest: digest, size: size, placer: placer)
             }
         }
         if deduplicated { counters.withLock { $0.deduplicatedBytes += size } }
@@ -162,13 +162,15 @@ public final class FileBlobStore: BlobStore {
     }
 
     /// Per-file durability: fdatasync, rename, fsync of the directory (and of new parents).
-    private static func commitAlone(fd: Int32, temporary: String, digest: BlobDigest, placer: ObjectPlacer) throws -> Bool {
+    private static func commitAlone(
+        fd: Int32, temporary: String, digest: BlobDigest, size: Int, placer: ObjectPlacer
+    ) throws -> Bool {
         let synced = fdatasync(fd)
         let syncError = errno
         close(fd)
         guard synced == 0 else { throw PosixFile.error("fdatasync", temporary, syncError) }
         let (_, inner) = placer.layout.directories(for: digest)
-        switch try placer.place(temporary, as: digest, markUnflushed: true) {
+        switch try placer.place(temporary, as: digest, size: size, markUnflushed: true) {
         case .renamed(let created):
             defer { placer.unflushed.remove(digest) }
             do {

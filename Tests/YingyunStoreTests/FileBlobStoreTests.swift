@@ -70,3 +70,25 @@ import YingyunStore
         #expect(try h.store.allDigests() == [stored.digest])
     }
 }
+
+/// A crash between rename and flush can leave an object under its name with its data lost
+/// (typically zero length). Such an object was never acknowledged; new bytes must replace it.
+@Suite struct TornObjectTests {
+    @Test(arguments: [StoreKind.fileGroupFlush, .filePerFile, .fileNoSync])
+    func commitReplacesATornObjectInsteadOfDeduplicating(kind: StoreKind) async throws {
+        let h = try StoreHarness(kind)
+        let root = try #require(h.root)
+        let bytes = testBytes(count: 70_000, seed: 50)
+        let digest = SHA256Hasher.digest(of: ByteBuffer(bytes: bytes))
+        let path = TemporaryDirectory.objectPath(root: root, digest)
+        try FileManager.default.createDirectory(
+            atPath: String(path[..<path.lastIndex(of: "/")!]), withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        #expect(try !h.store.rehash(digest))
+
+        let stored = try await h.put(bytes)
+        #expect(!stored.deduplicated)
+        #expect(try h.store.rehash(digest))
+        #expect(h.totalDeduplicatedBytes == 0)
+    }
+}
