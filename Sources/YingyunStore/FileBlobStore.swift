@@ -72,6 +72,12 @@ public final class FileBlobStore: BlobStore {
         }
     }
 
+    /// Where a stored object's file is (for streaming it with other file APIs). Says nothing about
+    /// whether it is stored: check `contains` first.
+    public func objectPath(for digest: BlobDigest) -> String {
+        layout.path(for: digest)
+    }
+
     public func contains(_ digest: BlobDigest) throws -> Bool {
         placer.isSettled(digest)
     }

@@ -92,3 +92,27 @@ import YingyunStore
         #expect(h.totalDeduplicatedBytes == 0)
     }
 }
+
+/// The in-memory twin's failure switch, for the archive's failure-path tests.
+@Suite struct InMemoryFailureTests {
+    @Test func injectedCommitFailureStoresNothing() async throws {
+        let store = InMemoryBlobStore()
+        store.failCommits(with: .io(operation: "write", path: "memory", errno: 28))
+        let writer = try store.makeWriter()
+        try await writer.write(ByteBuffer(string: "abc"))
+        await #expect(throws: BlobStoreError.io(operation: "write", path: "memory", errno: 28)) { _ = try await writer.commit() }
+        #expect(try store.allDigests().isEmpty)
+        #expect(store.stagedWriterCount == 0)
+        store.failCommits(with: nil)
+        let again = try store.makeWriter()
+        try await again.write(ByteBuffer(string: "abc"))
+        #expect(try await !again.commit().deduplicated)
+    }
+
+    @Test func objectPathIsTheLayoutPath() throws {
+        let h = try StoreHarness(.fileNoSync)
+        let store = try #require(h.store as? FileBlobStore)
+        let digest = SHA256Hasher.digest(of: ByteBuffer(string: "abc"))
+        #expect(store.objectPath(for: digest) == TemporaryDirectory.objectPath(root: try #require(h.root), digest))
+    }
+}
