@@ -13,8 +13,7 @@ public final class FileBlobStore: BlobStore {
     let layout: ObjectLayout
     let placer: ObjectPlacer
     private let flusher: GroupFlusher?
-    /// Prefix of this instance's temporaries, so `cleanTemporaries` never removes a live one.
-    private let temporaryPrefix: String
+    private let temporaryNames = TemporaryNames()
     private let counters = Locked((nextTemporary: 0, deduplicatedBytes: 0))
 
     /// Opens (creating if needed) a store under `root` and removes temporaries left by a
@@ -24,9 +23,6 @@ public final class FileBlobStore: BlobStore {
         self.root = layout.root
         self.syncMode = syncMode
         placer = ObjectPlacer(layout: layout, unflushed: UnflushedObjects())
-        var prefix = "\(getpid())-"
-        for _ in 0..<8 { prefix.append(String(UInt8.random(in: 0...255), radix: 16)) }
-        temporaryPrefix = prefix + "-"
 
         try Self.makeDirectories(layout.root)
         try PosixFile.makeDirectory(layout.objects)
@@ -47,13 +43,15 @@ public final class FileBlobStore: BlobStore {
     /// Device flushes issued by group commit since this store was opened (0 in other modes).
     public var flushCount: Int { flusher?.statistics.flushes ?? 0 }
 
-    /// Removes temporaries not written by this instance: leftovers of a crashed or killed process
-    /// (their commits were never acknowledged). Run at startup; one process per data directory.
+    /// Removes temporaries no running writer owns: leftovers of a crashed or killed process (their
+    /// commits were never acknowledged) and files not named like temporaries. Writers of other
+    /// live store instances or processes on this directory (e.g. `verify` beside a running
+    /// server) are left alone. Runs in `init`.
     /// - Returns: how many were removed.
     @discardableResult
     public func cleanTemporaries() throws -> Int {
         var removed = 0
-        for name in try PosixFile.entries(of: layout.temporaries) where !name.hasPrefix(temporaryPrefix) {
+        for name in try PosixFile.entries(of: layout.temporaries) where temporaryNames.isStale(name) {
             try PosixFile.removeFile(layout.temporaries + "/" + name)
             removed += 1
         }
@@ -66,12 +64,18 @@ public final class FileBlobStore: BlobStore {
                 defer { c.nextTemporary += 1 }
                 return c.nextTemporary
             }
-            let path = layout.temporaries + "/" + temporaryPrefix + String(n)
+            let path = layout.temporaries + "/" + temporaryNames.name(n)
             let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd >= 0 { return FileBlobWriter(store: self, fd: fd, temporary: path) }
             if errno == EEXIST || errno == EINTR { continue }
             throw PosixFile.error("create", path)
         }
+    }
+
+    /// Where a stored object's file is (for streaming it with other file APIs). Says nothing about
+    /// whether it is stored: check `contains` first.
+    public func objectPath(for digest: BlobDigest) -> String {
+        layout.path(for: digest)
     }
 
     public func contains(_ digest: BlobDigest) throws -> Bool {
@@ -136,27 +140,27 @@ public final class FileBlobStore: BlobStore {
         switch syncMode {
         case .none:
             close(fd)
-            if case .deduplicated = try placer.place(temporary, as: digest, markUnflushed: false) {
+            if case .deduplicated = try placer.place(temporary, as: digest, size: size, markUnflushed: false) {
                 deduplicated = true
             } else {
                 deduplicated = false
             }
         case .groupFlush:
             close(fd)
-            if placer.isSettled(digest) {
+            if placer.isSettled(digest, size: size) {
                 // Stored and flushed by an earlier commit: durable already, no flush to wait for.
                 try PosixFile.removeFile(temporary)
                 deduplicated = true
             } else {
                 let flusher = flusher!
                 deduplicated = try await withCheckedThrowingContinuation { continuation in
-                    flusher.submit(.init(temporary: temporary, digest: digest, continuation: continuation))
+                    flusher.submit(.init(temporary: temporary, digest: digest, size: size, continuation: continuation))
                 }
             }
         case .perFile:
             let placer = placer
             deduplicated = try await Self.runBlocking {
-                try Self.commitAlone(fd: fd, temporary: temporary, digest: digest, placer: placer)
+                try Self.commitAlone(fd: fd, temporary: temporary, digest: digest, size: size, placer: placer)
             }
         }
         if deduplicated { counters.withLock { $0.deduplicatedBytes += size } }
@@ -164,13 +168,15 @@ public final class FileBlobStore: BlobStore {
     }
 
     /// Per-file durability: fdatasync, rename, fsync of the directory (and of new parents).
-    private static func commitAlone(fd: Int32, temporary: String, digest: BlobDigest, placer: ObjectPlacer) throws -> Bool {
+    private static func commitAlone(
+        fd: Int32, temporary: String, digest: BlobDigest, size: Int, placer: ObjectPlacer
+    ) throws -> Bool {
         let synced = fdatasync(fd)
         let syncError = errno
         close(fd)
         guard synced == 0 else { throw PosixFile.error("fdatasync", temporary, syncError) }
         let (_, inner) = placer.layout.directories(for: digest)
-        switch try placer.place(temporary, as: digest, markUnflushed: true) {
+        switch try placer.place(temporary, as: digest, size: size, markUnflushed: true) {
         case .renamed(let created):
             defer { placer.unflushed.remove(digest) }
             do {

@@ -17,6 +17,7 @@ final class GroupFlusher: Sendable {
     struct Commit: Sendable {
         let temporary: String
         let digest: BlobDigest
+        let size: Int
         /// Resumed with `deduplicated` once the object is durable.
         let continuation: CheckedContinuation<Bool, any Error>
     }
@@ -83,7 +84,7 @@ final class GroupFlusher: Sendable {
         var needsFlush = [Bool]()
         for commit in batch {
             do {
-                switch try placer.place(commit.temporary, as: commit.digest, markUnflushed: true) {
+                switch try placer.place(commit.temporary, as: commit.digest, size: commit.size, markUnflushed: true) {
                 case .renamed:
                     renamed.append(commit.digest)
                     results.append(.success(false))

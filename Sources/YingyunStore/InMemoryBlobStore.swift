@@ -7,6 +7,7 @@ public final class InMemoryBlobStore: BlobStore {
         var objects: [BlobDigest: ByteBuffer] = [:]
         var stagedWriters = 0
         var deduplicatedBytes = 0
+        var commitFailure: BlobStoreError?
     }
 
     private let state = Locked(State())
@@ -46,6 +47,12 @@ public final class InMemoryBlobStore: BlobStore {
         return SHA256Hasher.digest(of: bytes) == digest
     }
 
+    /// Makes every following commit fail with `error` (staged bytes dropped, nothing stored), as a
+    /// full or failing disk would; nil restores normal commits. For tests of failure paths.
+    public func failCommits(with error: BlobStoreError?) {
+        state.withLock { $0.commitFailure = error }
+    }
+
     /// Flips the bits of one stored byte, as a failing disk would (for `verify` tests).
     public func corrupt(_ digest: BlobDigest, at offset: Int) throws {
         try state.withLock { s in
@@ -57,9 +64,10 @@ public final class InMemoryBlobStore: BlobStore {
         }
     }
 
-    private func store(_ bytes: ByteBuffer, as digest: BlobDigest) -> Bool {
-        state.withLock { s in
+    private func store(_ bytes: ByteBuffer, as digest: BlobDigest) throws -> Bool {
+        try state.withLock { s in
             s.stagedWriters -= 1
+            if let failure = s.commitFailure { throw failure }
             if s.objects[digest] != nil {
                 s.deduplicatedBytes += bytes.readableBytes
                 return true
@@ -112,7 +120,7 @@ public final class InMemoryBlobStore: BlobStore {
                 defer { s.bytes = ByteBuffer() }
                 return (s.bytes, s.hasher.finalize())
             }
-            let deduplicated = store.store(bytes, as: digest)
+            let deduplicated = try store.store(bytes, as: digest)
             return StoredBlob(digest: digest, size: bytes.readableBytes, deduplicated: deduplicated)
         }
 

@@ -57,6 +57,12 @@ enum PosixFile {
         return lstat(path, &st) == 0
     }
 
+    /// Size of the file at `path`, nil when there is none.
+    static func size(of path: String) -> Int? {
+        var st = stat()
+        return lstat(path, &st) == 0 ? Int(st.st_size) : nil
+    }
+
     /// - Returns: whether the directory was created (false when it already existed).
     @discardableResult
     static func makeDirectory(_ path: String) throws -> Bool {
