@@ -5,8 +5,8 @@ import YingyunDICOM
 
 @Suite struct SearchTests {
     /// Four studies with names in several scripts and SQL metacharacters in accession numbers.
-    static func catalog() async throws -> SQLiteCatalog {
-        let c = try SQLiteCatalog.inMemory()
+    static func catalog(_ c: SQLiteCatalog? = nil) async throws -> SQLiteCatalog {
+        let c = try c ?? SQLiteCatalog.inMemory()
         var s1 = TestInstance(study: "1.1", series: "1.1.1", sop: "1.1.1.1", patientID: "P1")
         s1.patientName = "Zhang^Wei=张^伟=zhang^wei"
         s1.accession = "ACC_1%"
@@ -201,5 +201,36 @@ import YingyunDICOM
         let master = try #require(try await c.masterPatientID(forStudy: "3.1"))
         #expect(try await c.search(CatalogQuery(level: .study, masterPatientID: master)).matches.count == 1)
         #expect(try await c.search(CatalogQuery(level: .study, masterPatientID: "not-an-id")).matches.isEmpty)
+    }
+
+    @Test func fileCatalogAnswersLikeTheInMemoryTwin() async throws {
+        let dir = try TemporaryDirectory()
+        let file = try await Self.catalog(SQLiteCatalog(path: dir.path("catalog.sqlite")))
+        let memory = try await Self.catalog()
+        let queries: [[(YingyunDICOM.Tag, String)]] = [
+            [], [(.patientName, "zhang*")], [(.studyDate, "20240101-")], [(.accessionNumber, "ACC?1")],
+            [(.modalitiesInStudy, "SR")],
+        ]
+        for q in queries {
+            #expect(try await studies(file, q) == studies(memory, q))
+        }
+        let a = try await file.search(CatalogQuery(level: .instance, studyInstanceUID: "1.1", includeAll: true))
+        let b = try await memory.search(CatalogQuery(level: .instance, studyInstanceUID: "1.1", includeAll: true))
+        #expect(a.matches.map { $0.elements.map(\.tag) } == b.matches.map { $0.elements.map(\.tag) })
+    }
+
+    @Test func namesReceivedInGB18030AreStoredAndReturnedAsUTF8() async throws {
+        let c = try SQLiteCatalog.inMemory()
+        var ds = TestInstance(patientName: nil).dataSet
+        ds[.specificCharacterSet] = text(.specificCharacterSet, "GB18030")
+        var bytes = try #require(SpecificCharacterSet.gb18030.encode("Zhang^Wei=张^伟", vr: .PN))
+        if bytes.count % 2 == 1 { bytes.append(0x20) }
+        ds[.patientName] = DataElement(tag: .patientName, vr: .PN, bytes: ByteBuffer(bytes: bytes))
+        var record = TestInstance().record()
+        record.dataSet = ds
+        _ = try await c.register(record, onConflict: .reject)
+        let r = try await c.search(CatalogQuery(level: .study, matchKeys: [(tag: .patientName, value: "张^伟")]))
+        #expect(r.matches.first?.string(.patientName) == "Zhang^Wei=张^伟")
+        #expect(r.matches.first?.string(.specificCharacterSet) == "ISO_IR 192")
     }
 }
