@@ -89,6 +89,7 @@ enum CatalogSchema {
         CREATE INDEX study_by_patient_id ON study(patient_id);
         CREATE INDEX study_by_patient_name_a ON study(patient_name_a);
         CREATE INDEX study_by_patient_name_i ON study(patient_name_i);
+        CREATE INDEX study_by_patient_name_p ON study(patient_name_p);
         CREATE INDEX study_by_local_identity ON study(local_identity_id);
         CREATE TABLE series (
             id INTEGER PRIMARY KEY,
