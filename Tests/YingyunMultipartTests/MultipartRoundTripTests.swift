@@ -103,4 +103,37 @@ import YingyunMultipart
             #expect(message.parts.map(\.body) == bodies)
         }
     }
+
+    /// CR-dense content switches the search to its Horspool stretch; delimiters must still be
+    /// found inside and right after such stretches, for short and long boundaries.
+    @Test(arguments: ["b", "----WebKitFormBoundary7MA4YWxkTrZu0gW", String(repeating: "x", count: 70)])
+    func crDenseContent(boundary: String) throws {
+        var generator = SeededGenerator(seed: UInt64(boundary.utf8.count))
+        let delimiter = Array("\r\n--\(boundary)".utf8)
+        var writer = try MultipartWriter(boundary: boundary)
+        var bytes: [UInt8] = []
+        var bodies: [[UInt8]] = []
+        for part in 0..<12 {
+            var body: [UInt8] = []
+            let length = [0, 1, 15, 16, 17, 4095, 4096, 4097, 9000, 20_000][part % 10] + Int.random(in: 0...3, using: &generator)
+            while body.count < length {
+                switch Int.random(in: 0..<20, using: &generator) {
+                case 0: body.append(.init(ascii: "\n"))
+                case 1: body += delimiter.prefix(Int.random(in: 1..<delimiter.count, using: &generator))
+                case 2: body.append(UInt8.random(in: 0...255, using: &generator))
+                default: body.append(.init(ascii: "\r"))
+                }
+            }
+            let framed = Array("\r\n".utf8) + body
+            if framed.indices.contains(where: { framed[$0...].starts(with: delimiter) }) { continue }
+            bodies.append(body)
+            bytes += writer.partHead(headers: []).readableBytesView
+            bytes += body
+        }
+        bytes += writer.closing().readableBytesView
+        for chunkSize in [1, 2, 7, 64, 4093, 65536, bytes.count] {
+            let message = try ParsedMessage.parse(bytes, boundary: boundary, chunkSize: chunkSize)
+            #expect(message.parts.map(\.body) == bodies, "chunk size \(chunkSize)")
+        }
+    }
 }
