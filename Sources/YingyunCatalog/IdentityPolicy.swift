@@ -8,7 +8,8 @@ public struct IdentityPolicy: Sendable, Hashable {
     public var trustedIssuers: Set<String>
     /// Issuer to assume when an instance carries none, by source ("AE:CT01", "HTTP:10.0.0.5"...).
     public var defaultIssuerBySource: [String: String]
-    /// Marker for identities whose issuer is unknown: such identities never link automatically.
+    /// Prefix of the issuer given to identities that name none; the source is appended, so a
+    /// bare PatientID is only ever the same identity when the same source sends it again.
     public static let unknownIssuer = "urn:yingyun:unknown-issuer"
 
     public init(trustedIssuers: Set<String> = ["NNCHN"], defaultIssuerBySource: [String: String] = [:]) {

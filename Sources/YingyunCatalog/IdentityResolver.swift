@@ -4,7 +4,8 @@ import GRDB
 /// Local identity → master patient, inside the registering transaction (ARCHITECTURE: Patient
 /// identity). Rules, in order:
 /// - A local identity is (PatientID, issuer); issuer from the data set, else the sending source's
-///   default, else `IdentityPolicy.unknownIssuer`.
+///   default, else `IdentityPolicy.unknownIssuer` qualified by the source ("…:AE:CT01"): the same
+///   bare PatientID from two hospitals is two people until a trusted identifier says otherwise.
 /// - An empty PatientID gets a local identity of its own per study (issuer
 ///   `urn:yingyun:no-patient-id:<StudyInstanceUID>`): instances without an ID are never filed
 ///   under someone else, and the study still has one patient.
@@ -31,7 +32,8 @@ struct IdentityResolver {
 
     func resolve(_ a: IndexedAttributes, source: String, policy: IdentityPolicy) throws -> Resolution {
         let patientID = a.patientID ?? ""
-        var issuer = a.issuerOfPatientID ?? policy.defaultIssuerBySource[source] ?? IdentityPolicy.unknownIssuer
+        var issuer = a.issuerOfPatientID ?? policy.defaultIssuerBySource[source]
+            ?? (IdentityPolicy.unknownIssuer + ":" + source)
         if patientID.isEmpty { issuer = IdentityResolver.noPatientIDIssuerPrefix + a.studyInstanceUID }
 
         var trusted: [(issuer: String, value: String)] = []

@@ -53,6 +53,19 @@ import YingyunDICOM
         #expect(try await c.statistics().masterPatients == 3)
     }
 
+    @Test func bareSamePatientIDFromTwoSourcesIsTwoPeople() async throws {
+        let c = try SQLiteCatalog.inMemory(policy: policy)
+        // No issuer in the data sets and no default for these sources.
+        try await register(c, TestInstance(study: "1.1", series: "1.1.1", sop: "1.1.1.1", patientID: "12345", issuer: nil),
+                           source: "HTTP:10.0.0.5")
+        try await register(c, TestInstance(study: "2.1", series: "2.1.1", sop: "2.1.1.1", patientID: "12345", issuer: nil),
+                           source: "HTTP:10.9.9.9")
+        try await register(c, TestInstance(study: "3.1", series: "3.1.1", sop: "3.1.1.1", patientID: "12345", issuer: nil),
+                           source: "HTTP:10.0.0.5")
+        #expect(try await c.masterPatientID(forStudy: "1.1") != c.masterPatientID(forStudy: "2.1"))
+        #expect(try await c.masterPatientID(forStudy: "1.1") == c.masterPatientID(forStudy: "3.1"))
+    }
+
     @Test func conflictingTrustedIdentifiersAreRecordedNotMerged() async throws {
         let c = try SQLiteCatalog.inMemory(policy: policy)
         try await register(c, TestInstance(study: "1.1", series: "1.1.1", sop: "1.1.1.1", patientID: "A-001",
