@@ -1,4 +1,5 @@
 import Hummingbird
+import YingyunMultipart
 
 /// Content negotiation over the Accept header (PS3.18 §8.7): which representation a client
 /// asked for, and 406 when we cannot produce any of them yet.
@@ -11,22 +12,13 @@ enum Negotiation {
 
     static func ranges(_ request: Request) -> [Range] {
         let raw = request.headers[values: .accept].joined(separator: ",")
-        var out: [Range] = []
-        for item in splitOutsideQuotes(raw, ",") {
-            let pieces = splitOutsideQuotes(item, ";")
-            guard let first = pieces.first?.trimmed, !first.isEmpty else { continue }
+        // An unreadable Accept header is treated as absent (RFC 9110 §12.5.1 lets a server ignore it).
+        guard let header = try? AcceptHeader(parsing: raw) else { return [] }
+        return header.ranges.filter { $0.quality > 0 }.map { r in
             var params: [String: String] = [:]
-            for p in pieces.dropFirst() {
-                let kv = p.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
-                guard kv.count == 2 else { continue }
-                var v = kv[1]
-                if v.hasPrefix("\""), v.hasSuffix("\""), v.count >= 2 { v = String(v.dropFirst().dropLast()) }
-                params[kv[0].lowercased()] = v
-            }
-            let q = params.removeValue(forKey: "q").flatMap(Double.init) ?? 1
-            out.append(Range(type: first.lowercased(), parameters: params, q: q))
+            for p in r.mediaType.parameters where params[p.name] == nil { params[p.name] = p.value }
+            return Range(type: r.mediaType.essence, parameters: params, q: r.quality)
         }
-        return out.filter { $0.q > 0 }.sorted { $0.q > $1.q }
     }
 
     static func requireJSON(_ request: Request) throws {
@@ -72,25 +64,5 @@ enum Negotiation {
         guard let first = r.first else { return false }
         return first.type != "multipart/related" && first.type != "*/*" && first.type != "multipart/*"
     }
-
-    static func splitOutsideQuotes(_ s: String, _ sep: Character) -> [String] {
-        var out: [String] = []
-        var cur = ""
-        var quoted = false
-        for c in s {
-            if c == "\"" { quoted.toggle() }
-            if c == sep && !quoted { out.append(cur); cur = "" } else { cur.append(c) }
-        }
-        out.append(cur)
-        return out
-    }
 }
 
-extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
-    }
-}
