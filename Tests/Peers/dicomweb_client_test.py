@@ -24,18 +24,7 @@ import io
 import sys
 from pathlib import Path
 
-def _require(pins: dict[str, str]) -> None:
-    """Install the pinned Python peers on a fresh machine (Debian's pip wants the flag)."""
-    import importlib.util
-    import subprocess
-    missing = [pin for module, pin in pins.items() if importlib.util.find_spec(module) is None]
-    if missing:
-        base = [sys.executable, "-m", "pip", "install", "-q", *missing]
-        if subprocess.run(base).returncode != 0:
-            subprocess.run(base + ["--break-system-packages"], check=True)
-
-
-_require({"pydicom": "pydicom==3.0.2", "requests": "requests", "dicomweb_client": "dicomweb-client==0.61.2"})
+# The pinned peers are installed by tools/setup.sh (the test command runs it first).
 
 import pydicom  # noqa: E402
 import requests  # noqa: E402
