@@ -93,28 +93,44 @@ public final class IngestSession: @unchecked Sendable {
 
     /// Step 3: index the durable object; the instance is acknowledged after this.
     public func register() async -> Result<IngestedInstance, IngestFailure> {
+        guard let record = pendingRecord() else {
+            return .failure(IngestFailure(reason: .processingFailure, message: "ingest session not committed"))
+        }
+        do {
+            let outcome = try await archive.catalog.register(record, onConflict: archive.conflictPolicy)
+            return await completed(.success(outcome))
+        } catch let e as CatalogError {
+            return await completed(.failure(e))
+        } catch {
+            return await completed(.failure(.storage("\(error)")))
+        }
+    }
+
+    /// The catalog record of a committed session (nil before step 2 succeeded).
+    func pendingRecord() -> InstanceRecord? {
+        guard let prepared, let blob else { return nil }
+        return prepared.record(digest: blob.digest.hex, size: blob.size, source: source, receivedAt: Date())
+    }
+
+    /// Turns the catalog's answer into the client's; a refused row removes the blob it would have named.
+    func completed(_ outcome: Result<RegisterOutcome, CatalogError>) async -> Result<IngestedInstance, IngestFailure> {
         guard let prepared, let blob else {
             return .failure(IngestFailure(reason: .processingFailure, message: "ingest session not committed"))
         }
-        let record = prepared.record(digest: blob.digest.hex, size: blob.size, source: source, receivedAt: Date())
-        do {
-            archive.logger.debug("register", metadata: ["sop": "\(prepared.sopInstanceUID)"])
-            let outcome = try await archive.catalog.register(record, onConflict: archive.conflictPolicy)
-            return .success(prepared.ingested(blob: blob, outcome: outcome))
-        } catch {
+        switch outcome {
+        case .success(let o):
+            return .success(prepared.ingested(blob: blob, outcome: o))
+        case .failure(let e):
             await discard()
-            if let e = error as? CatalogError {
-                switch e {
-                case .conflict:
-                    return .failure(prepared.failure(.duplicateSOPInstance, e.description))
-                case .missingAttribute, .invalidAttribute:
-                    return .failure(prepared.failure(.dataSetDoesNotMatchSOPClass, e.description))
-                case .invalidQuery, .storage:
-                    break
-                }
+            switch e {
+            case .conflict:
+                return .failure(prepared.failure(.duplicateSOPInstance, e.description))
+            case .missingAttribute, .invalidAttribute:
+                return .failure(prepared.failure(.dataSetDoesNotMatchSOPClass, e.description))
+            case .invalidQuery, .storage:
+                archive.logger.error("catalog register failed", metadata: ["error": "\(e)"])
+                return .failure(prepared.failure(.processingFailure, "could not index the instance: \(e)"))
             }
-            archive.logger.error("catalog register failed", metadata: ["error": "\(error)"])
-            return .failure(prepared.failure(.processingFailure, "could not index the instance: \(error)"))
         }
     }
 

@@ -15,6 +15,11 @@ public protocol Catalog: Sendable {
     ///   the policy is `.reject`; `CatalogError.missingAttribute` when a required UID is absent.
     func register(_ record: InstanceRecord, onConflict: ConflictPolicy) async throws -> RegisterOutcome
 
+    /// Indexes several instances in one transaction (one commit instead of one per instance: what
+    /// a whole-study STOW-RS request or a batch of concurrent C-STOREs needs). Each record
+    /// succeeds or fails on its own, exactly as `register(_:onConflict:)` would.
+    func register(_ records: [InstanceRecord], onConflict: ConflictPolicy) async throws -> [Result<RegisterOutcome, CatalogError>]
+
     /// Instances of a study (optionally one series / one instance), ordered by series then
     /// InstanceNumber then SOP Instance UID — the order WADO-RS streams them in.
     func instances(studyInstanceUID: String, seriesInstanceUID: String?, sopInstanceUID: String?) async throws -> [StoredInstance]

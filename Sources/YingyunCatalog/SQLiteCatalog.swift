@@ -88,6 +88,42 @@ public final class SQLiteCatalog: Catalog {
         }
     }
 
+    public func register(_ records: [InstanceRecord], onConflict: ConflictPolicy) async throws -> [Result<RegisterOutcome, CatalogError>] {
+        let attributes: [Result<IndexedAttributes, CatalogError>] = records.map { r in
+            do { return .success(try IndexedAttributes(r.dataSet)) } catch let e as CatalogError {
+                return .failure(e)
+            } catch {
+                return .failure(.storage("\(error)"))
+            }
+        }
+        let policy = self.policy
+        return try await write { db in
+            var results: [Result<RegisterOutcome, CatalogError>] = []
+            results.reserveCapacity(records.count)
+            for (record, attrs) in zip(records, attributes) {
+                guard case .success(let a) = attrs else {
+                    if case .failure(let e) = attrs { results.append(.failure(e)) }
+                    continue
+                }
+                // A savepoint per record: one refused instance leaves the others' rows intact.
+                var outcome: RegisterOutcome = .duplicate
+                do {
+                    try db.inSavepoint {
+                        var registration = Registration(db: db, record: record, attributes: a, policy: policy)
+                        outcome = try registration.run(onConflict: onConflict)
+                        return .commit
+                    }
+                    results.append(.success(outcome))
+                } catch let e as CatalogError {
+                    results.append(.failure(e))
+                } catch {
+                    results.append(.failure(.storage("\(error)")))
+                }
+            }
+            return results
+        }
+    }
+
     public func instance(sopInstanceUID: String) async throws -> StoredInstance? {
         try await read { db in
             let sql = StoredInstanceRow.select + " WHERE i.sop_instance_uid = ?"

@@ -41,16 +41,26 @@ struct STOWHandler: Sendable {
             throw DICOMwebError.badRequest("invalid multipart boundary: \(error)")
         }
 
+        let clock = ContinuousClock()
+        let started = clock.now
         let slots = try await receive(request, context, parser: parser, study: study)
+        let received = clock.now
         // Acknowledge only what is durable and indexed: register in part order.
+        var committed: [IngestSession] = []
+        for slot in slots { if case .committed(let s) = slot { committed.append(s) } }
+        var registered = await archive.register(committed)[...]
         var outcomes: [Result<IngestedInstance, IngestFailure>] = []
         for slot in slots {
             switch slot {
             case .failed(let f): outcomes.append(.failure(f))
-            case .committed(let session): outcomes.append(await session.register())
+            case .committed: outcomes.append(registered.removeFirst())
             }
         }
         if outcomes.isEmpty { throw DICOMwebError.badRequest("the multipart body holds no parts") }
+        logger.debug("STOW-RS timing", metadata: [
+            "parts": "\(outcomes.count)",
+            "receive+commit": "\(received - started)", "register": "\(clock.now - received)",
+        ])
         return STOWResponse(outcomes: outcomes, baseURL: baseURL, study: study).response()
     }
 

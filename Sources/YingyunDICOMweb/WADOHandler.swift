@@ -52,13 +52,16 @@ struct WADOHandler: Sendable {
         case .multipart(let ts):
             try check(rows, transferSyntax: ts)
             let boundary = MultipartWriter.boundary()
-            let readers = try rows.map { try reader($0) }
+            // Objects are opened as the stream reaches them: the first byte does not wait for
+            // two hundred open() calls.
+            let first = try reader(rows[0])
             let body = ResponseBody { writer in
                 for (i, row) in rows.enumerated() {
+                    let r = i == 0 ? first : try reader(row)
                     try await writer.write(MultipartWriter.partHead(
                         boundary: boundary, headers: [("Content-Type", "application/dicom; transfer-syntax=\(row.transferSyntaxUID)"),
                                   ("Content-Length", String(row.size))], first: i == 0))
-                    try await Self.stream(readers[i], 0..<row.size, to: &writer)
+                    try await Self.stream(r, 0..<row.size, to: &writer)
                 }
                 try await writer.write(MultipartWriter.closing(boundary: boundary))
                 try await writer.finish(nil)

@@ -23,6 +23,27 @@ import YingyunDICOM
         #expect(study.first?.string(.numberOfStudyRelatedInstances) == "1")
     }
 
+    @Test func batchRegistrationIsOneTransactionWithPerRecordOutcomes() async throws {
+        let c = try SQLiteCatalog.inMemory()
+        let first = TestInstance()
+        _ = try await c.register(first.record(digest: "aa"), onConflict: .reject)
+        var second = TestInstance()
+        second.sop = "1.2.3.1.1.2"
+        second.instanceNumber = 2
+        var noUID = TestInstance()
+        noUID.sop = ""
+        let results = try await c.register(
+            [second.record(digest: "cc"), first.record(digest: "bb"), noUID.record(digest: "dd"), first.record(digest: "aa")],
+            onConflict: .reject)
+        #expect(results.count == 4)
+        #expect(try results[0].get() == .stored)
+        #expect(throws: CatalogError.conflict(sopInstanceUID: first.sop, storedDigest: "aa")) { try results[1].get() }
+        #expect(throws: CatalogError.missingAttribute(keyword: "SOPInstanceUID")) { try results[2].get() }
+        #expect(try results[3].get() == .duplicate)
+        #expect(try await c.statistics().instances == 2)
+        #expect(try await c.referencedDigests() == ["aa", "cc"])
+    }
+
     @Test func replaceIntoAnotherSeriesMovesCounts() async throws {
         let c = try SQLiteCatalog.inMemory()
         var i = TestInstance()

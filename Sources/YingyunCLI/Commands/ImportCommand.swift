@@ -72,6 +72,7 @@ struct ImportCommand: AsyncParsableCommand {
         if skipped > 0 { summary += ", \(skipped) non-DICOM skipped" }
         summary += ", \(failures.count) failed"
         if seconds > 0 { summary += String(format: " (%.1f MB/s)", Double(bytes) / seconds / 1e6) }
+        if store.totalDeduplicatedBytes > 0 { summary += "; \(store.totalDeduplicatedBytes) bytes not stored again (deduplicated)" }
         print(summary)
         for (path, f) in failures.sorted(by: { $0.0 < $1.0 }) {
             print("failed: \(path): \(f)")

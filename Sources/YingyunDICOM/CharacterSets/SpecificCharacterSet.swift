@@ -58,8 +58,23 @@ public struct SpecificCharacterSet: Sendable, Hashable, CustomStringConvertible 
             self.init(terms: [])
             return
         }
+        // The common single values are answered without parsing: every QIDO/metadata answer
+        // declares ISO_IR 192, and building the decoding plan costs more than encoding the rest.
+        if Self.isUTF8Declaration(bytes) {
+            self = .utf8
+            return
+        }
         // The value is CS (the default repertoire), so bytes map to characters one to one.
         self.init(parsing: String(decoding: bytes.readableBytesView, as: UTF8.self))
+    }
+
+    /// "ISO_IR 192" with optional trailing padding.
+    private static func isUTF8Declaration(_ bytes: ByteBuffer) -> Bool {
+        let v = bytes.readableBytesView
+        let expected: [UInt8] = Array("ISO_IR 192".utf8)
+        guard v.count >= expected.count, v.count <= expected.count + 2 else { return false }
+        guard v.prefix(expected.count).elementsEqual(expected) else { return false }
+        return v.dropFirst(expected.count).allSatisfy { $0 == 0x20 || $0 == 0 }
     }
 
     /// Terms this implementation does not know; they are treated as the default repertoire, which
