@@ -16,11 +16,26 @@ struct DataDirectoryOptions: ParsableArguments {
     @Option(name: .long, help: "Issuer of patient IDs trusted to link patients across hospitals (repeatable).")
     var trustedIssuer: [String] = ["NNCHN"]
 
+    @Option(name: .customLong("default-issuer"),
+            help: "Issuer of patient IDs for a source that sends none, as SOURCE=ISSUER (repeatable; sources are HTTP:<address>, IMPORT).")
+    var defaultIssuer: [String] = []
+
+    func identityPolicy() throws -> IdentityPolicy {
+        var defaults: [String: String] = [:]
+        for pair in defaultIssuer {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex, pair.index(after: eq) != pair.endIndex else {
+                throw ValidationError("--default-issuer takes SOURCE=ISSUER, got \(pair)")
+            }
+            defaults[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+        }
+        return IdentityPolicy(trustedIssuers: Set(trustedIssuer), defaultIssuerBySource: defaults)
+    }
+
     /// Opens (creating if needed) the blob store and catalog under the data directory.
     func openArchive(logger: Logger) throws -> (Archive, FileBlobStore) {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let store = try FileBlobStore(root: data)
-        let catalog = try SQLiteCatalog(path: data + "/catalog.sqlite", policy: IdentityPolicy(trustedIssuers: Set(trustedIssuer)))
+        let catalog = try SQLiteCatalog(path: data + "/catalog.sqlite", policy: try identityPolicy())
         guard let policy = ConflictPolicy(rawValue: onConflict) else {
             throw ValidationError("--on-conflict must be reject or replace")
         }
