@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "YingyunCLITests",
-            dependencies: ["YingyunCLI"],
+            dependencies: ["YingyunCLI", "YingyunCatalog"],
             swiftSettings: upcoming
         ),
     ]

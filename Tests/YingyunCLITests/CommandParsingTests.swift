@@ -1,5 +1,6 @@
 import ArgumentParser
 import Testing
+import YingyunCatalog
 
 @testable import YingyunCLI
 
