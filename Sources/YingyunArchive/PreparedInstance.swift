@@ -6,7 +6,11 @@ import YingyunStore
 
 /// A received object whose header has been parsed and checked, ready to commit and index.
 struct PreparedInstance {
-    var file: DICOMFile
+    /// The header the catalog indexes: no bulk values, and every value copied out of the
+    /// parser's read windows, so a request holding thousands of prepared instances holds only
+    /// their few kilobytes of attributes, not a window buffer each.
+    var header: DataSet
+    var transferSyntaxUID: String
     var sopClassUID: String
     var sopInstanceUID: String
     var studyInstanceUID: String
@@ -57,7 +61,8 @@ struct PreparedInstance {
         }
         let layout = FrameLayout.frames(of: file)
         return PreparedInstance(
-            file: file, sopClassUID: sopClass, sopInstanceUID: sopInstance, studyInstanceUID: study,
+            header: compacted(file.dataSet), transferSyntaxUID: file.transferSyntax.uid,
+            sopClassUID: sopClass, sopInstanceUID: sopInstance, studyInstanceUID: study,
             seriesInstanceUID: series, pixelDataOffset: layout.pixelDataOffset, frames: layout.frames)
     }
 
@@ -66,22 +71,34 @@ struct PreparedInstance {
     }
 
     func record(digest: String, size: Int, source: String, receivedAt: Date) -> InstanceRecord {
-        // The catalog needs the header only: drop pixel data and other bulk values.
-        let header = DataSet(file.dataSet.elements.filter { e in
-            switch e.value {
-            case .bulkData, .encapsulated: return false
-            case .bytes, .sequence: return true
-            }
-        })
         return InstanceRecord(
-            dataSet: header, transferSyntaxUID: file.transferSyntax.uid, digest: digest, size: size,
+            dataSet: header, transferSyntaxUID: transferSyntaxUID, digest: digest, size: size,
             pixelDataOffset: pixelDataOffset, frames: frames, source: source, receivedAt: receivedAt)
     }
 
     func ingested(blob: StoredBlob, outcome: RegisterOutcome) -> IngestedInstance {
         IngestedInstance(
             sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID, studyInstanceUID: studyInstanceUID,
-            seriesInstanceUID: seriesInstanceUID, transferSyntaxUID: file.transferSyntax.uid,
+            seriesInstanceUID: seriesInstanceUID, transferSyntaxUID: transferSyntaxUID,
             digest: blob.digest.hex, size: blob.size, outcome: outcome, blobDeduplicated: blob.deduplicated)
     }
+}
+
+/// A copy of `dataSet` whose values own their bytes; bulk and encapsulated values are dropped.
+func compacted(_ dataSet: DataSet) -> DataSet {
+    var out: [DataElement] = []
+    out.reserveCapacity(dataSet.count)
+    for e in dataSet.elements {
+        var copy = e
+        switch e.value {
+        case .bulkData, .encapsulated:
+            continue
+        case .bytes(let b):
+            copy.value = .bytes(ByteBuffer(bytes: b.readableBytesView))
+        case .sequence(let items):
+            copy.value = .sequence(items.map { compacted($0) })
+        }
+        out.append(copy)
+    }
+    return DataSet(out)
 }
