@@ -30,13 +30,25 @@ struct WADOHandler: Sendable {
     }
 
     static func stream(_ reader: any BlobReader, _ range: Range<Int>, to writer: inout any ResponseBodyWriter) async throws {
+        var pool = BufferRing()
+        try await stream(reader, range, to: &writer, pool: &pool)
+    }
+
+    /// Streams `range` in chunks read into recycled buffers: by the time a buffer comes round
+    /// again the channel has sent it (writes wait for writability), so its storage is reused
+    /// instead of allocating and freeing 512 KiB per chunk.
+    static func stream(
+        _ reader: any BlobReader, _ range: Range<Int>, to writer: inout any ResponseBodyWriter, pool: inout BufferRing
+    ) async throws {
         var offset = range.lowerBound
         while offset < range.upperBound {
             let n = min(chunkSize, range.upperBound - offset)
-            let buffer = try reader.read(at: offset, count: n)
+            var buffer = pool.next()
+            try reader.read(at: offset, count: n, into: &buffer)
             guard buffer.readableBytes > 0 else { break }
-            try await writer.write(buffer)
             offset += buffer.readableBytes
+            try await writer.write(buffer)
+            pool.giveBack(buffer)
         }
     }
 
@@ -56,12 +68,13 @@ struct WADOHandler: Sendable {
             // two hundred open() calls.
             let first = try reader(rows[0])
             let body = ResponseBody { writer in
+                var pool = BufferRing()
                 for (i, row) in rows.enumerated() {
                     let r = i == 0 ? first : try reader(row)
                     try await writer.write(MultipartWriter.partHead(
                         boundary: boundary, headers: [("Content-Type", "application/dicom; transfer-syntax=\(row.transferSyntaxUID)"),
                                   ("Content-Length", String(row.size))], first: i == 0))
-                    try await Self.stream(r, 0..<row.size, to: &writer)
+                    try await Self.stream(r, 0..<row.size, to: &writer, pool: &pool)
                 }
                 try await writer.write(MultipartWriter.closing(boundary: boundary))
                 try await writer.finish(nil)
@@ -283,5 +296,33 @@ extension WADOHandler {
         let pixelVR = file.dataSet[.pixelData]?.vr
         let unit = (!ts.isLittleEndian && pixelVR == .OW && bits > 8) ? bits / 8 : 1
         return FramePlan(source: file.valueSource(blob), frames: layout.frames, swapUnit: unit)
+    }
+}
+
+/// A few chunk buffers used in turn by one response stream.
+struct BufferRing {
+    private var buffers: [ByteBuffer] = []
+    private var index = 0
+    static let size = 4
+
+    /// An empty buffer: a recycled one when available (cleared; its storage is reused only if
+    /// nothing else still refers to it), else a new one.
+    mutating func next() -> ByteBuffer {
+        guard buffers.count == Self.size else {
+            return ByteBufferAllocator().buffer(capacity: WADOHandler.chunkSize)
+        }
+        var b = buffers[index]
+        buffers[index] = ByteBuffer()  // drop our reference so `b` is uniquely held if NIO is done
+        b.clear()
+        return b
+    }
+
+    mutating func giveBack(_ buffer: ByteBuffer) {
+        if buffers.count < Self.size {
+            buffers.append(buffer)
+        } else {
+            buffers[index] = buffer
+            index = (index + 1) % Self.size
+        }
     }
 }

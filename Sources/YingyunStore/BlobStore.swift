@@ -49,6 +49,16 @@ public protocol BlobReader: Sendable {
     var size: Int { get }
     /// Up to `count` bytes at `offset`; fewer only at the end.
     func read(at offset: Int, count: Int) throws -> ByteBuffer
+    /// The same bytes appended to `buffer`, whose storage is reused when the caller holds the
+    /// only reference (streaming recycles a few buffers instead of allocating one per chunk).
+    func read(at offset: Int, count: Int, into buffer: inout ByteBuffer) throws
+}
+
+extension BlobReader {
+    public func read(at offset: Int, count: Int, into buffer: inout ByteBuffer) throws {
+        var bytes = try read(at: offset, count: count)
+        buffer.writeBuffer(&bytes)
+    }
 }
 
 /// What `commit()` stored.

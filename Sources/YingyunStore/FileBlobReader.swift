@@ -35,4 +35,9 @@ public final class FileBlobReader: BlobReader {
         let available = max(0, min(count, size - offset))
         return try PosixFile.read(fd, at: offset, count: available, path: path)
     }
+
+    public func read(at offset: Int, count: Int, into buffer: inout ByteBuffer) throws {
+        let available = max(0, min(count, size - offset))
+        try PosixFile.read(fd, at: offset, count: available, path: path, into: &buffer)
+    }
 }

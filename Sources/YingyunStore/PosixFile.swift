@@ -28,12 +28,20 @@ enum PosixFile {
 
     /// Up to `count` bytes at `offset`; fewer only at end of file.
     static func read(_ fd: Int32, at offset: Int, count: Int, path: String) throws -> ByteBuffer {
-        guard offset >= 0, count >= 0 else { throw error("read", path, EINVAL) }
         var buffer = ByteBufferAllocator().buffer(capacity: count)
+        try read(fd, at: offset, count: count, path: path, into: &buffer)
+        return buffer
+    }
+
+    /// Appends up to `count` bytes at `offset` to `buffer` (reusing its storage when it is
+    /// uniquely held and large enough).
+    static func read(_ fd: Int32, at offset: Int, count: Int, path: String, into buffer: inout ByteBuffer) throws {
+        guard offset >= 0, count >= 0 else { throw error("read", path, EINVAL) }
+        let start = buffer.readableBytes
         var failure: Int32 = 0
-        while buffer.readableBytes < count {
-            let wanted = count - buffer.readableBytes
-            let position = off_t(offset + buffer.readableBytes)
+        while buffer.readableBytes - start < count {
+            let wanted = count - (buffer.readableBytes - start)
+            let position = off_t(offset + buffer.readableBytes - start)
             let got = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { dst -> Int in
                 let n = pread(fd, dst.baseAddress, wanted, position)
                 if n < 0 { failure = errno; return 0 }
@@ -43,7 +51,6 @@ enum PosixFile {
             if failure != 0 { throw error("read", path, failure) }
             if got == 0 { break }
         }
-        return buffer
     }
 
     static func size(_ fd: Int32, path: String) throws -> Int {
