@@ -40,6 +40,7 @@ public struct DICOMwebServer: Sendable {
     public func run() async throws {
         let app = Application(
             router: makeRouter(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [LargeReadsHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Yingyun"),
             logger: logger
         )
