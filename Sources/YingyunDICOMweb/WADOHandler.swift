@@ -67,16 +67,29 @@ struct WADOHandler: Sendable {
             // Objects are opened as the stream reaches them: the first byte does not wait for
             // two hundred open() calls.
             let first = try reader(rows[0])
-            let body = ResponseBody { writer in
+            // The length is known (stored sizes plus framing), so the body is sent with a
+            // Content-Length rather than chunked, and a client can show progress.
+            let heads = rows.enumerated().map { i, row in
+                MultipartWriter.partHead(
+                    boundary: boundary,
+                    headers: [("Content-Type", "application/dicom; transfer-syntax=\(row.transferSyntaxUID)"),
+                              ("Content-Length", String(row.size))],
+                    first: i == 0)
+            }
+            let closing = MultipartWriter.closing(boundary: boundary)
+            let length = heads.reduce(0) { $0 + $1.readableBytes } + rows.reduce(0) { $0 + $1.size } + closing.readableBytes
+            let body = ResponseBody(contentLength: length) { writer in
                 var pool = BufferRing()
                 for (i, row) in rows.enumerated() {
                     let r = i == 0 ? first : try reader(row)
-                    try await writer.write(MultipartWriter.partHead(
-                        boundary: boundary, headers: [("Content-Type", "application/dicom; transfer-syntax=\(row.transferSyntaxUID)"),
-                                  ("Content-Length", String(row.size))], first: i == 0))
+                    guard r.size == row.size else {
+                        // The framing promised row.size bytes: a changed object cannot be sent.
+                        throw DICOMwebError(.internalServerError, "stored object of \(row.sopInstanceUID) has the wrong size")
+                    }
+                    try await writer.write(heads[i])
                     try await Self.stream(r, 0..<row.size, to: &writer, pool: &pool)
                 }
-                try await writer.write(MultipartWriter.closing(boundary: boundary))
+                try await writer.write(closing)
                 try await writer.finish(nil)
             }
             return Response(
