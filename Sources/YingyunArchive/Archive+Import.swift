@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import YingyunCatalog
 import NIOCore
 import YingyunDICOMIO
@@ -36,23 +39,33 @@ extension Archive {
         return await session.finish()
     }
 
-    /// Regular files under `paths` (folders walked recursively), sorted for a stable order.
+    /// Files under `paths` (folders walked recursively, symbolic links followed), each
+    /// argument's files sorted. A path that cannot be read is returned as is, so its reader
+    /// reports the error.
     public static func files(under paths: [String]) -> [String] {
         var out: [String] = []
-        let fm = FileManager.default
         for path in paths {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDir) else { out.append(path); continue }
-            if !isDir.boolValue { out.append(path); continue }
-            guard let walker = fm.enumerator(atPath: path) else { continue }
             var found: [String] = []
-            while let rel = walker.nextObject() as? String {
-                let full = (path as NSString).appendingPathComponent(rel)
-                var d: ObjCBool = false
-                if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue { found.append(full) }
-            }
+            walk(path, into: &found)
             out += found.sorted()
         }
         return out
+    }
+
+    private static func walk(_ path: String, into files: inout [String]) {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            files.append(path)
+            return
+        }
+        guard let dir = opendir(path) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            walk(path + "/" + name, into: &files)
+        }
     }
 }

@@ -58,9 +58,6 @@ struct ResultBuilder {
     }
 
     static func element(_ tag: Tag, _ vr: VR, text: String) -> DataElement {
-        var b = ByteBuffer()
-        let n = b.writeString(text)
-        if n & 1 == 1 { b.writeInteger(vr.paddingByte) }
-        return DataElement(tag: tag, vr: vr, bytes: b)
+        DataElement(tag: tag, vr: vr, strings: [text])
     }
 }

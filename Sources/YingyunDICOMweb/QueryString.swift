@@ -41,17 +41,4 @@ struct QueryString {
         default: return nil
         }
     }
-
-    func values(_ name: String) -> [String] {
-        pairs.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
-    }
 }
-
-extension String {
-    func caseInsensitiveCompare(_ other: String) -> ComparisonResult {
-        let a = lowercased(), b = other.lowercased()
-        return a == b ? .orderedSame : (a < b ? .orderedAscending : .orderedDescending)
-    }
-}
-
-enum ComparisonResult { case orderedAscending, orderedSame, orderedDescending }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import YingyunArchive
 import NIOCore
 import YingyunDICOM
 import YingyunDICOMIO
@@ -33,9 +34,7 @@ struct ScanCommand: ParsableCommand {
     var readWholeFile = false
 
     func run() throws {
-        var files: [String] = []
-        for p in paths { collectFiles(p, into: &files) }
-        files.sort()
+        let files = Archive.files(under: paths).sorted()
         var options = ParseOptions()
         options.stopBeforePixelData = stopBeforePixels
         var failures = 0
@@ -84,26 +83,4 @@ func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-/// Regular files under `path`, depth first.
-func collectFiles(_ path: String, into files: inout [String]) {
-    var st = stat()
-    guard stat(path, &st) == 0 else {
-        files.append(path)  // let the parse report the error
-        return
-    }
-    if (st.st_mode & S_IFMT) != S_IFDIR {
-        files.append(path)
-        return
-    }
-    guard let dir = opendir(path) else { return }
-    defer { closedir(dir) }
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
-        if name == "." || name == ".." { continue }
-        collectFiles(path + "/" + name, into: &files)
-    }
 }

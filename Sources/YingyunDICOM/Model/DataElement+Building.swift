@@ -5,7 +5,7 @@ extension DataElement {
     /// requires (NUL for UI, space otherwise). Values are taken as UTF-8 (ISO_IR 192).
     public init(tag: Tag, vr: VR, strings: [String]) {
         var bytes = Array(strings.joined(separator: "\\").utf8)
-        if bytes.count % 2 == 1 { bytes.append(vr == .UI ? 0 : 0x20) }
+        if bytes.count % 2 == 1 { bytes.append(vr.paddingByte) }
         self.init(tag: tag, vr: vr, bytes: ByteBuffer(bytes: bytes))
     }
 
