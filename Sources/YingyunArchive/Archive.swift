@@ -9,6 +9,8 @@ public struct Archive: Sendable {
     public let catalog: any Catalog
     public var conflictPolicy: ConflictPolicy
     public var logger: Logger
+    /// Told of every stored instance (e.g. the thumbnail worker); set before ingest starts.
+    public var ingestObserver: (any IngestObserver)?
 
     public init(store: any BlobStore, catalog: any Catalog, conflictPolicy: ConflictPolicy = .reject, logger: Logger = Logger(label: "yingyun.archive")) {
         self.store = store

@@ -119,7 +119,9 @@ public final class IngestSession: @unchecked Sendable {
         }
         switch outcome {
         case .success(let o):
-            return .success(prepared.ingested(blob: blob, outcome: o))
+            let instance = prepared.ingested(blob: blob, outcome: o)
+            if o != .duplicate { archive.ingestObserver?.ingested(instance) }
+            return .success(instance)
         case .failure(let e):
             await discard()
             switch e {

@@ -9,6 +9,7 @@ struct DICOMwebHandlers: Sendable {
     let archive: Archive
     let baseURL: String
     let logger: Logger
+    let rendering: RenderingService?
 
     typealias Handler = @Sendable (Request, DICOMwebRequestContext) async throws -> Response
 
@@ -16,6 +17,7 @@ struct DICOMwebHandlers: Sendable {
         let stow = STOWHandler(archive: archive, baseURL: baseURL, logger: logger)
         let qido = QIDOHandler(archive: archive, baseURL: baseURL)
         let wado = WADOHandler(archive: archive, baseURL: baseURL)
+        let rendered = RenderedHandler(archive: archive, rendering: rendering)
 
         router.post("/dicomweb/studies") { req, ctx in try await stow.store(req, ctx, study: nil) }
         router.post("/dicomweb/studies/:study") { req, ctx in
@@ -68,6 +70,33 @@ struct DICOMwebHandlers: Sendable {
         }
         getAndHead(router, "/dicomweb/studies/:study/series/:series/instances/:instance/bulkdata/:range") { req, ctx in
             try await wado.bulkdata(req, scope: try Scope(ctx, level: .instance), range: try ctx.parameters.require("range"))
+        }
+
+        // Rendered resources and thumbnails
+        let instancePath = "/dicomweb/studies/:study/series/:series/instances/:instance"
+        getAndHead(router, "/dicomweb/studies/:study/thumbnail") { req, ctx in
+            try await rendered.thumbnail(req, study: try ctx.parameters.require("study"), series: nil)
+        }
+        getAndHead(router, "/dicomweb/studies/:study/series/:series/thumbnail") { req, ctx in
+            try await rendered.thumbnail(req, study: try ctx.parameters.require("study"), series: try ctx.parameters.require("series"))
+        }
+        getAndHead(router, RouterPath(stringLiteral: instancePath + "/thumbnail")) { req, ctx in
+            try await rendered.instance(req, scope: try Scope(ctx, level: .instance), frames: nil, thumbnail: true)
+        }
+        getAndHead(router, RouterPath(stringLiteral: instancePath + "/frames/:frames/thumbnail")) { req, ctx in
+            try await rendered.instance(req, scope: try Scope(ctx, level: .instance), frames: try ctx.parameters.require("frames"), thumbnail: true)
+        }
+        getAndHead(router, RouterPath(stringLiteral: instancePath + "/rendered")) { req, ctx in
+            try await rendered.instance(req, scope: try Scope(ctx, level: .instance), frames: nil, thumbnail: false)
+        }
+        getAndHead(router, RouterPath(stringLiteral: instancePath + "/frames/:frames/rendered")) { req, ctx in
+            try await rendered.instance(req, scope: try Scope(ctx, level: .instance), frames: try ctx.parameters.require("frames"), thumbnail: false)
+        }
+        getAndHead(router, "/dicomweb/studies/:study/rendered") { req, ctx in
+            try await rendered.collection(req, scope: try Scope(ctx, level: .study))
+        }
+        getAndHead(router, "/dicomweb/studies/:study/series/:series/rendered") { req, ctx in
+            try await rendered.collection(req, scope: try Scope(ctx, level: .series))
         }
     }
 

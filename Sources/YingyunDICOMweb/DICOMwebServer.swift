@@ -21,17 +21,23 @@ public struct DICOMwebServer: Sendable {
     public let archive: Archive
     public let configuration: Configuration
     public var logger: Logger
+    /// Renders /rendered and /thumbnail resources; nil answers them 501.
+    public var rendering: RenderingService?
 
-    public init(archive: Archive, configuration: Configuration, logger: Logger = Logger(label: "yingyun.http")) {
+    public init(
+        archive: Archive, configuration: Configuration, rendering: RenderingService? = nil,
+        logger: Logger = Logger(label: "yingyun.http")
+    ) {
         self.archive = archive
         self.configuration = configuration
+        self.rendering = rendering
         self.logger = logger
     }
 
     /// Builds the routes.
     public func makeRouter() -> Router<DICOMwebRequestContext> {
         let router = Router(context: DICOMwebRequestContext.self)
-        let handlers = DICOMwebHandlers(archive: archive, baseURL: configuration.publicBaseURL, logger: logger)
+        let handlers = DICOMwebHandlers(archive: archive, baseURL: configuration.publicBaseURL, logger: logger, rendering: rendering)
         handlers.register(on: router)
         return router
     }

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Derived images under `derived/ab/cd/<key>.jpg|.png` in the data directory. Written to a
+/// temporary name and renamed, never flushed: after a crash a torn file fails the format check
+/// in `get` and is simply rendered again.
+public struct FileDerivedStore: DerivedStore {
+    public let root: String
+
+    public init(root: String) throws {
+        self.root = root
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    func path(_ key: DerivedKey, _ format: RenderParameters.Format) -> (directory: String, file: String) {
+        let hex = key.hex
+        let directory = "\(root)/\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))"
+        return (directory, "\(directory)/\(hex).\(format == .jpeg ? "jpg" : "png")")
+    }
+
+    public func get(_ key: DerivedKey) throws -> RenderedImage? {
+        for format in RenderParameters.Format.allCases {
+            let file = path(key, format).file
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            let bytes = [UInt8](data)
+            if ImageSignature.isComplete(bytes, format) { return RenderedImage(bytes: bytes, mediaType: format.mediaType) }
+            try? FileManager.default.removeItem(atPath: file)  // torn by a crash: make it again
+        }
+        return nil
+    }
+
+    public func put(_ key: DerivedKey, _ image: RenderedImage) throws {
+        let format: RenderParameters.Format = image.mediaType == "image/png" ? .png : .jpeg
+        let (directory, file) = path(key, format)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Data(image.bytes).write(to: URL(fileURLWithPath: file), options: .atomic)
+    }
+}
+
+/// Whether bytes are a whole JPEG (SOI … EOI) or PNG (signature … IEND chunk).
+enum ImageSignature {
+    static func isComplete(_ b: [UInt8], _ format: RenderParameters.Format) -> Bool {
+        switch format {
+        case .jpeg:
+            return b.count >= 4 && b[0] == 0xFF && b[1] == 0xD8 && b[b.count - 2] == 0xFF && b[b.count - 1] == 0xD9
+        case .png:
+            let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+            let iend: [UInt8] = [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]  // "IEND" + its CRC
+            return b.count >= 20 && Array(b.prefix(8)) == signature && Array(b.suffix(8)) == iend
+        }
+    }
+}

@@ -1,0 +1,69 @@
+public import YingyunCatalog
+import Logging
+import YingyunStore
+
+/// Rendered images and thumbnails of stored instances: served from the derived store when made
+/// before, otherwise rendered, kept and served.
+public struct RenderingService: Sendable {
+    public let archive: Archive
+    public let renderer: any InstanceRenderer
+    public let derived: any DerivedStore
+
+    public init(archive: Archive, renderer: any InstanceRenderer, derived: any DerivedStore) {
+        self.archive = archive
+        self.renderer = renderer
+        self.derived = derived
+    }
+
+    public func key(_ instance: StoredInstance, _ parameters: RenderParameters) -> DerivedKey {
+        DerivedKey(source: instance.digest, rendererVersion: renderer.version, parameters: parameters)
+    }
+
+    /// The image and its key (the key is the ETag).
+    public func image(of instance: StoredInstance, _ parameters: RenderParameters) throws -> (image: RenderedImage, key: DerivedKey) {
+        let key = key(instance, parameters)
+        if let kept = try? derived.get(key), kept.mediaType == parameters.format.mediaType { return (kept, key) }
+        guard instance.pixelDataOffset != nil else {
+            throw RenderingUnavailable("instance \(instance.sopInstanceUID) has no pixel data to render")
+        }
+        if let frame = parameters.frame, frame < 1 || frame > max(1, instance.frames.count) {
+            throw RenderingUnavailable("instance \(instance.sopInstanceUID) has no frame \(frame)")
+        }
+        guard let digest = BlobDigest(hex: instance.digest) else { throw RenderingUnavailable("bad digest in catalog") }
+        let image = try renderer.render(try archive.store.reader(for: digest), instance: instance, parameters: parameters)
+        do {
+            try derived.put(key, image)
+        } catch {
+            // Not being able to keep an image is no reason not to serve it.
+            archive.logger.warning("could not keep a derived image", metadata: ["error": "\(error)"])
+        }
+        return (image, key)
+    }
+
+    /// The instance a series thumbnail shows: the middle image in the catalog's order
+    /// (InstanceNumber, then SOP Instance UID), skipping instances without pixel data.
+    public static func representative(ofSeries rows: [StoredInstance]) -> StoredInstance? {
+        let images = rows.filter { $0.pixelDataOffset != nil }
+        return images.isEmpty ? nil : images[(images.count - 1) / 2]
+    }
+
+    /// The instance a study thumbnail shows: the representative of its largest series (the one
+    /// with most images; the first such in series order).
+    public static func representative(ofStudy rows: [StoredInstance]) -> StoredInstance? {
+        var order: [String] = []
+        var bySeries: [String: [StoredInstance]] = [:]
+        for row in rows where row.pixelDataOffset != nil {
+            if bySeries[row.seriesInstanceUID] == nil { order.append(row.seriesInstanceUID) }
+            bySeries[row.seriesInstanceUID, default: []].append(row)
+        }
+        var best: [StoredInstance] = []
+        for uid in order where bySeries[uid]!.count > best.count { best = bySeries[uid]! }
+        return representative(ofSeries: best)
+    }
+
+    /// The representative instance of a study (series nil) or series; nil when it holds no image.
+    public func representative(study: String, series: String?) async throws -> StoredInstance? {
+        let rows = try await archive.catalog.instances(studyInstanceUID: study, seriesInstanceUID: series, sopInstanceUID: nil)
+        return series == nil ? Self.representative(ofStudy: rows) : Self.representative(ofSeries: rows)
+    }
+}
