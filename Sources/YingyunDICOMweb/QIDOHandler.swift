@@ -24,9 +24,9 @@ struct QIDOHandler: Sendable {
         body.writeInteger(UInt8(ascii: "["))
         for (i, var match) in result.matches.enumerated() {
             if i > 0 { body.writeInteger(UInt8(ascii: ",")) }
-            if let url = retrieveURL(match, level: level) {
-                match = DataSet(match.elements.filter { $0.tag != .retrieveURL } + [DataElement(tag: .retrieveURL, vr: .UR, strings: [url])])
-            }
+            if let url = retrieveURL(match, level: level) { match[.retrieveURL] = DataElement(tag: .retrieveURL, vr: .UR, strings: [url]) }
+            // Everything indexed here is on line storage (PS3.18 Tables 10.6.3-3 and -5 return it).
+            if level != .series { match[.instanceAvailability] = Self.online }
             body.writeBytes(try encoder.encode(match, source: nil))
         }
         body.writeInteger(UInt8(ascii: "]"))
@@ -38,6 +38,8 @@ struct QIDOHandler: Sendable {
         if result.matches.isEmpty { return Response(status: .noContent, headers: headers) }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
+
+    static let online = DataElement(tag: .instanceAvailability, vr: .CS, strings: ["ONLINE"])
 
     private func retrieveURL(_ match: DataSet, level: QueryLevel) -> String? {
         func uid(_ t: Tag) -> String? { match[t]?.stringValue(characterSet: .default).map(UID.trimmed) }

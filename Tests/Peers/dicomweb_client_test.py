@@ -414,8 +414,11 @@ def main() -> int:
         count = first_value(row, "00201208")
         if count is None or int(count) != len(studies[uid]):
             bad.append(f"NumberOfStudyRelatedInstances {count}!={len(studies[uid])}")
+        if first_value(row, "00080056") != "ONLINE":
+            bad.append(f"InstanceAvailability {first_value(row, '00080056')!r}")
     rep.check("QIDO study attributes match the source (PatientID, PatientName, AccessionNumber, "
-              "StudyDate, NumberOfStudyRelatedInstances)", not bad and bool(study_rows), "; ".join(bad[:5]))
+              "StudyDate, NumberOfStudyRelatedInstances; InstanceAvailability ONLINE)",
+              not bad and bool(study_rows), "; ".join(bad[:5]))
 
     # PatientName wildcard on the first study's family name.
     first = sources[0].ds
