@@ -10,13 +10,14 @@ struct DICOMwebHandlers: Sendable {
     let baseURL: String
     let logger: Logger
     let rendering: RenderingService?
+    let transcoder: Transcoder
 
     typealias Handler = @Sendable (Request, DICOMwebRequestContext) async throws -> Response
 
     func register(on router: Router<DICOMwebRequestContext>) {
         let stow = STOWHandler(archive: archive, baseURL: baseURL, logger: logger)
         let qido = QIDOHandler(archive: archive, baseURL: baseURL)
-        let wado = WADOHandler(archive: archive, baseURL: baseURL)
+        let wado = WADOHandler(archive: archive, baseURL: baseURL, transcoder: transcoder)
         let rendered = RenderedHandler(archive: archive, rendering: rendering)
 
         router.post("/dicomweb/studies") { req, ctx in try await stow.store(req, ctx, study: nil) }

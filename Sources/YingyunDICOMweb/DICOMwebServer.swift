@@ -23,6 +23,8 @@ public struct DICOMwebServer: Sendable {
     public var logger: Logger
     /// Renders /rendered and /thumbnail resources; nil answers them 501.
     public var rendering: RenderingService?
+    /// Re-encodes instances for WADO-RS requests in another transfer syntax.
+    public var transcoder = Transcoder()
 
     public init(
         archive: Archive, configuration: Configuration, rendering: RenderingService? = nil,
@@ -37,7 +39,7 @@ public struct DICOMwebServer: Sendable {
     /// Builds the routes.
     public func makeRouter() -> Router<DICOMwebRequestContext> {
         let router = Router(context: DICOMwebRequestContext.self)
-        let handlers = DICOMwebHandlers(archive: archive, baseURL: configuration.publicBaseURL, logger: logger, rendering: rendering)
+        let handlers = DICOMwebHandlers(archive: archive, baseURL: configuration.publicBaseURL, logger: logger, rendering: rendering, transcoder: transcoder)
         handlers.register(on: router)
         return router
     }

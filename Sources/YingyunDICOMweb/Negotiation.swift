@@ -1,4 +1,5 @@
 import Hummingbird
+import YingyunArchive
 import YingyunMultipart
 
 /// Content negotiation over the Accept header (PS3.18 §8.7): which representation a client
@@ -28,33 +29,52 @@ enum Negotiation {
         if !ok { throw DICOMwebError.notAcceptable("only application/dicom+json is offered for this resource") }
     }
 
-    /// What an instance-retrieval request accepts.
-    enum InstanceRepresentation {
-        /// multipart/related; type="application/dicom" in the stored transfer syntax; nil = any.
-        case multipart(transferSyntax: String?)
-        /// A single application/dicom body (one instance only).
-        case single(transferSyntax: String?)
+    /// What an instance-retrieval request accepts: one body or multipart, and the transfer
+    /// syntaxes the client takes, in its order of preference ("*" = whatever is stored).
+    struct InstanceRepresentation {
+        var single: Bool
+        var transferSyntaxes: [String]
+
+        /// The syntax to send an instance stored as `stored` in: the stored one when acceptable,
+        /// else the first acceptable one the transcoder can produce; nil means 406.
+        func target(for stored: String, _ transcoder: Transcoder) -> String? {
+            if transferSyntaxes.contains("*") || transferSyntaxes.contains(stored) { return stored }
+            return transferSyntaxes.first { transcoder.plan(from: stored, to: $0) != nil }
+        }
     }
 
+    /// Without a transfer-syntax parameter the answer is Explicit VR Little Endian (PS3.18
+    /// §8.7.3.5, since DICOM 2016c); `*` means the stored syntax.
+    static let defaultTransferSyntax = "1.2.840.10008.1.2.1"
+
     static func instanceRepresentation(_ request: Request, singleAllowed: Bool) throws -> InstanceRepresentation {
-        let r = ranges(request)
-        if r.isEmpty { return .multipart(transferSyntax: nil) }
+        let r = ranges(request).sorted { $0.q > $1.q }  // stable: equal q keep the client's order
+        if r.isEmpty { return InstanceRepresentation(single: false, transferSyntaxes: [defaultTransferSyntax]) }
+        var single: Bool?
+        var syntaxes: [String] = []
         for range in r {
-            let ts = range.parameters["transfer-syntax"].flatMap { $0 == "*" ? nil : $0 }
+            let ts = range.parameters["transfer-syntax"] ?? defaultTransferSyntax
+            let isSingle: Bool
             switch range.type {
             case "multipart/related":
                 let type = range.parameters["type"]?.lowercased() ?? "application/dicom"
-                if type == "application/dicom" || type == "*/*" { return .multipart(transferSyntax: ts) }
+                guard type == "application/dicom" || type == "*/*" else { continue }
+                isSingle = false
             case "application/dicom":
-                if singleAllowed { return .single(transferSyntax: ts) }
-                return .multipart(transferSyntax: ts)
+                isSingle = singleAllowed
             case "*/*", "multipart/*":
-                return .multipart(transferSyntax: nil)
+                isSingle = false
             default:
                 continue
             }
+            // The first acceptable range fixes single vs multipart; its kind's syntaxes are collected.
+            if single == nil { single = isSingle }
+            if single == isSingle, !syntaxes.contains(ts) { syntaxes.append(ts) }
         }
-        throw DICOMwebError.notAcceptable("instances are offered as multipart/related; type=\"application/dicom\" or application/dicom")
+        guard let single else {
+            throw DICOMwebError.notAcceptable("instances are offered as multipart/related; type=\"application/dicom\" or application/dicom")
+        }
+        return InstanceRepresentation(single: single, transferSyntaxes: syntaxes)
     }
 
     /// Whether the client takes a multipart answer for frames/bulkdata (the standard's default)

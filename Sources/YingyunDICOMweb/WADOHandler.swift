@@ -11,6 +11,7 @@ import YingyunStore
 struct WADOHandler: Sendable {
     let archive: Archive
     let baseURL: String
+    var transcoder = Transcoder()
     static let chunkSize = 512 * 1024
 
     func rows(_ scope: Scope) async throws -> [StoredInstance] {
@@ -57,55 +58,94 @@ struct WADOHandler: Sendable {
     func retrieve(_ request: Request, scope: Scope) async throws -> Response {
         let representation = try Negotiation.instanceRepresentation(request, singleAllowed: scope.instance != nil)
         let rows = try await rows(scope)
-        switch representation {
-        case .single(let ts):
-            try check(rows, transferSyntax: ts)
-            return try single(request, rows[0])
-        case .multipart(let ts):
-            try check(rows, transferSyntax: ts)
-            let boundary = MultipartWriter.boundary()
-            // Objects are opened as the stream reaches them: the first byte does not wait for
-            // two hundred open() calls.
-            let first = try reader(rows[0])
-            // The length is known (stored sizes plus framing), so the body is sent with a
-            // Content-Length rather than chunked, and a client can show progress.
-            let heads = rows.enumerated().map { i, row in
-                MultipartWriter.partHead(
-                    boundary: boundary,
-                    headers: [("Content-Type", "application/dicom; transfer-syntax=\(row.transferSyntaxUID)"),
-                              ("Content-Length", String(row.size))],
-                    first: i == 0)
+        // Every instance's syntax is decided before the first byte: 406 rather than a partial answer.
+        let targets = try rows.map { row in
+            guard let ts = representation.target(for: row.transferSyntaxUID, transcoder) else {
+                throw DICOMwebError.notAcceptable(
+                    "instance \(row.sopInstanceUID) is stored as \(row.transferSyntaxUID) and cannot be sent as "
+                        + representation.transferSyntaxes.joined(separator: " or "))
             }
-            let closing = MultipartWriter.closing(boundary: boundary)
-            let length = heads.reduce(0) { $0 + $1.readableBytes } + rows.reduce(0) { $0 + $1.size } + closing.readableBytes
-            let body = ResponseBody(contentLength: length) { writer in
-                var pool = BufferRing()
-                for (i, row) in rows.enumerated() {
-                    let r = i == 0 ? first : try reader(row)
-                    guard r.size == row.size else {
-                        // The framing promised row.size bytes: a changed object cannot be sent.
-                        throw DICOMwebError(.internalServerError, "stored object of \(row.sopInstanceUID) has the wrong size")
-                    }
-                    try await writer.write(heads[i])
-                    try await Self.stream(r, 0..<row.size, to: &writer, pool: &pool)
+            return ts
+        }
+        if representation.single {
+            return targets[0] == rows[0].transferSyntaxUID
+                ? try single(request, rows[0]) : try transcodedSingle(rows[0], to: targets[0])
+        }
+        let boundary = MultipartWriter.boundary()
+        // Objects are opened as the stream reaches them: the first byte does not wait for
+        // two hundred open() calls.
+        let first = try reader(rows[0])
+        let asStored = zip(rows, targets).allSatisfy { $0.transferSyntaxUID == $1 }
+        // Stored bytes have known sizes, so the body gets a Content-Length (a client can show
+        // progress); a transcoded part's size is only known once written, so then it is chunked.
+        let heads = rows.indices.map { i in
+            var headers = [("Content-Type", "application/dicom; transfer-syntax=\(targets[i])")]
+            if targets[i] == rows[i].transferSyntaxUID { headers.append(("Content-Length", String(rows[i].size))) }
+            return MultipartWriter.partHead(boundary: boundary, headers: headers, first: i == 0)
+        }
+        let closing = MultipartWriter.closing(boundary: boundary)
+        let length = heads.reduce(0) { $0 + $1.readableBytes } + rows.reduce(0) { $0 + $1.size } + closing.readableBytes
+        let parts = MultipartParts(rows: rows, targets: targets, heads: heads, closing: closing, first: first, handler: self)
+        let body = asStored
+            ? ResponseBody(contentLength: length) { writer in try await parts.write(to: &writer) }
+            : ResponseBody { writer in try await parts.write(to: &writer) }
+        return Response(
+            status: .ok,
+            headers: [.contentType: MultipartWriter.contentType(boundary: boundary, type: .applicationDICOM)],
+            body: body)
+    }
+
+    /// The parts of one multipart retrieval, written in order.
+    struct MultipartParts: Sendable {
+        let rows: [StoredInstance]
+        let targets: [String]
+        let heads: [ByteBuffer]
+        let closing: ByteBuffer
+        let first: any BlobReader
+        let handler: WADOHandler
+
+        func write(to writer: inout any ResponseBodyWriter) async throws {
+            var pool = BufferRing()
+            for (i, row) in rows.enumerated() {
+                let r = i == 0 ? first : try handler.reader(row)
+                guard r.size == row.size else {
+                    // The catalog's size is what the framing promises: a changed object cannot be sent.
+                    throw DICOMwebError(.internalServerError, "stored object of \(row.sopInstanceUID) has the wrong size")
                 }
-                try await writer.write(closing)
-                try await writer.finish(nil)
+                try await writer.write(heads[i])
+                if targets[i] == row.transferSyntaxUID {
+                    try await WADOHandler.stream(r, 0..<row.size, to: &writer, pool: &pool)
+                } else {
+                    try await WADOHandler.transcode(r, to: targets[i], handler.transcoder, into: &writer)
+                }
             }
-            return Response(
-                status: .ok,
-                headers: [.contentType: MultipartWriter.contentType(boundary: boundary, type: .applicationDICOM)],
-                body: body)
+            try await writer.write(closing)
+            try await writer.finish(nil)
         }
     }
 
-    /// We serve stored bytes; transcoding belongs to the imaging issue. A client that asks for a
-    /// syntax some instance is not stored in gets 406 rather than bytes it cannot read.
-    func check(_ rows: [StoredInstance], transferSyntax ts: String?) throws {
-        guard let ts else { return }
-        if let other = rows.first(where: { $0.transferSyntaxUID != ts }) {
-            throw DICOMwebError.notAcceptable("instance \(other.sopInstanceUID) is stored as \(other.transferSyntaxUID); transcoding to \(ts) is not available")
-        }
+    /// Streams the object re-encoded in `target`; the writer runs on its own thread, a few chunks ahead.
+    static func transcode(
+        _ reader: any BlobReader, to target: String, _ transcoder: Transcoder, into writer: inout any ResponseBodyWriter
+    ) async throws {
+        let pipe = ChunkPipe { sink in try transcoder.transcode(reader, to: target, sink: sink) }
+        var out = writer
+        try await pipe.forEach { try await out.write($0) }
+        writer = out
+    }
+
+    /// One instance re-encoded as application/dicom. Its bytes are made on the fly, so there is no
+    /// stored digest to use as ETag and no Range.
+    func transcodedSingle(_ row: StoredInstance, to target: String) throws -> Response {
+        let r = try reader(row)
+        let transcoder = transcoder
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/dicom; transfer-syntax=\(target)"],
+            body: ResponseBody { writer in
+                try await Self.transcode(r, to: target, transcoder, into: &writer)
+                try await writer.finish(nil)
+            })
     }
 
     /// One instance as application/dicom: immutable, so ETag = digest, 304 and Range apply.

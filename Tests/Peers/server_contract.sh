@@ -28,6 +28,8 @@ step "dicomweb-client again with new UIDs: every transfer syntax in Fixtures/dic
     python3 Tests/Peers/dicomweb_client_test.py "$base" Fixtures/dicom --reuid
 step "STOW-RS bad input" python3 Tests/Peers/stow_bad_input.py "$base" Fixtures/dicom/ct_explicit_le.dcm
 step "HEAD, ETag/304, Range/206, 404/406" python3 Tests/Peers/http_semantics.py "$base" Fixtures/dicom/ct_explicit_le.dcm
+step "WADO-RS transfer syntaxes: Explicit VR LE by default, *, lists, 406 (pydicom as oracle)" \
+    python3 Tests/Peers/wado_transcoding.py "$base" Fixtures/dicom
 
 kill "$pid"; wait "$pid" 2>/dev/null
 verify_clean() {

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""WADO-RS transfer-syntax negotiation and transcoding, checked with pydicom as the oracle.
+
+Usage: Tests/Peers/wado_transcoding.py BASE_URL FIXTURE_DIR
+
+Stores the native-syntax fixtures (implicit LE, explicit LE and BE, deflated, nested sequences,
+multi-frame, GB18030 text) and a JPEG one under fresh UIDs, then retrieves them:
+- without a transfer-syntax parameter: Explicit VR Little Endian (PS3.18 §8.7.3.5) — every element
+  equal to the source as pydicom reads both, pixel values equal (pixel_array);
+- `transfer-syntax=*`: the stored bytes, SHA-256 equal to what was sent;
+- a list of syntaxes: the stored one when listed, else the first one the server can produce;
+- a syntax it cannot produce (JPEG for a native object, native for a JPEG object without a
+  decoder): 406, and nothing sent.
+Last line: `wado-transcoding: N passed, N failed`.
+"""
+import hashlib
+import io
+import re
+import secrets
+import sys
+import zlib
+from pathlib import Path
+
+import numpy
+import pydicom
+import requests
+
+EXPLICIT_LE, IMPLICIT_LE, EXPLICIT_BE, DEFLATED = (
+    "1.2.840.10008.1.2.1", "1.2.840.10008.1.2", "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99")
+JPEG_BASELINE = "1.2.840.10008.1.2.4.50"
+NATIVE = ["ct_implicit_le.dcm", "ct_explicit_le.dcm", "ct_explicit_be.dcm", "ct_deflated.dcm",
+          "sq_nested_implicit.dcm", "multiframe_native.dcm", "charset_gb18030_four_byte.dcm"]
+COMPRESSED = ["encapsulated_bot.dcm"]
+
+
+class Report:
+    def __init__(self) -> None:
+        self.passed = self.failed = 0
+
+    def check(self, name: str, ok: bool, detail: str = "") -> None:
+        print(f"{'PASS' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""), flush=True)
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+
+
+def new_uid(old: str) -> str:
+    n = len(old) - len("2.25.")
+    return "2.25." + str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(n - 1))
+
+
+def reuid(data: bytes) -> bytes:
+    """Fresh Study/Series/SOP UIDs patched in place at the same length (the deflated data set
+    is inflated, patched and deflated again)."""
+    ds = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True)
+    pairs = [(str(ds.StudyInstanceUID), None), (str(ds.SeriesInstanceUID), None), (str(ds.SOPInstanceUID), None)]
+    pairs = [(old.encode(), new_uid(old).encode()) for old, _ in pairs]
+
+    def patch(b: bytes) -> bytes:
+        for old, new in pairs:
+            b = b.replace(old, new)
+        return b
+
+    if ds.file_meta.TransferSyntaxUID == DEFLATED:
+        meta_end = 132 + 12 + int.from_bytes(data[140:144], "little")  # after (0002,0000) and its group
+        body = zlib.decompress(data[meta_end:], -15)
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        return patch(data[:meta_end]) + packer.compress(patch(body)) + packer.flush()
+    return patch(data)
+
+
+def multipart_parts(response: requests.Response) -> list[tuple[dict, bytes]]:
+    """(headers, body) of each part of a multipart/related response."""
+    boundary = re.search(r'boundary="?([^";]+)', response.headers["Content-Type"]).group(1).encode()
+    out = []
+    for chunk in response.content.split(b"--" + boundary)[1:]:
+        if chunk.startswith(b"--"):
+            break
+        head, _, body = chunk.partition(b"\r\n\r\n")
+        headers = {}
+        for line in head.decode("latin-1").split("\r\n"):
+            if ":" in line:
+                k, v = line.split(":", 1)
+                headers[k.strip().lower()] = v.strip()
+        out.append((headers, body[:-2] if body.endswith(b"\r\n") else body))
+    return out
+
+
+def same_elements(src: pydicom.Dataset, got: pydicom.Dataset) -> list[str]:
+    """Differences in value between two data sets, pixel data compared as decoded pixel arrays."""
+    diffs = []
+    for elem in src:
+        if elem.tag == 0x7FE00010:
+            continue
+        if elem.tag not in got:
+            diffs.append(f"{elem.tag} missing")
+            continue
+        other = got[elem.tag]
+        if elem.VR == "SQ":
+            if len(elem.value) != len(other.value):
+                diffs.append(f"{elem.tag} {len(other.value)} items")
+            else:
+                for i, (a, b) in enumerate(zip(elem.value, other.value)):
+                    diffs += [f"{elem.tag}[{i}]{d}" for d in same_elements(a, b)]
+        elif elem.value != other.value:
+            diffs.append(f"{elem.tag} {other.value!r:.40} != {elem.value!r:.40}")
+    return diffs
+
+
+def main() -> int:
+    base, fixtures = sys.argv[1].rstrip("/"), Path(sys.argv[2])
+    rep = Report()
+    s = requests.Session()
+    stored: dict[str, tuple[bytes, pydicom.Dataset]] = {}
+    boundary = "transcoding-test-boundary"
+    body = b""
+    for name in NATIVE + COMPRESSED:
+        data = reuid((fixtures / name).read_bytes())
+        stored[name] = (data, pydicom.dcmread(io.BytesIO(data)))
+        body += f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode() + data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    r = s.post(f"{base}/studies", data=body,
+               headers={"Content-Type": f'multipart/related; type="application/dicom"; boundary={boundary}',
+                        "Accept": "application/dicom+json"})
+    rep.check("STOW-RS of the fixtures under fresh UIDs", r.status_code == 200, f"HTTP {r.status_code}")
+
+    def url(ds: pydicom.Dataset) -> str:
+        return f"{base}/studies/{ds.StudyInstanceUID}/series/{ds.SeriesInstanceUID}/instances/{ds.SOPInstanceUID}"
+
+    for name in NATIVE:
+        data, src = stored[name]
+        stored_ts = src.file_meta.TransferSyntaxUID
+        # Default: Explicit VR Little Endian, values and pixels unchanged.
+        r = s.get(url(src), headers={"Accept": "application/dicom"})
+        ctype = r.headers.get("Content-Type", "")
+        ok = r.status_code == 200 and f"transfer-syntax={EXPLICIT_LE}" in ctype
+        detail = f"HTTP {r.status_code} {ctype}"
+        if ok:
+            got = pydicom.dcmread(io.BytesIO(r.content))
+            diffs = same_elements(src, got)
+            if got.file_meta.TransferSyntaxUID != EXPLICIT_LE:
+                diffs.append(f"file meta says {got.file_meta.TransferSyntaxUID}")
+            if "PixelData" in src and not numpy.array_equal(src.pixel_array, got.pixel_array):
+                diffs.append("pixel values differ")
+            ok, detail = not diffs, "; ".join(diffs[:4]) or f"{len(src)} elements and the pixels equal (stored {stored_ts})"
+        rep.check(f"{name}: no transfer-syntax → Explicit VR LE", ok, detail)
+
+        r = s.get(url(src), headers={"Accept": "application/dicom; transfer-syntax=*"})
+        rep.check(f"{name}: transfer-syntax=* → the stored bytes",
+                  r.status_code == 200 and hashlib.sha256(r.content).digest() == hashlib.sha256(data).digest(),
+                  f"HTTP {r.status_code}, {len(r.content)} bytes")
+
+        r = s.get(url(src), headers={"Accept": f"application/dicom; transfer-syntax={JPEG_BASELINE}"})
+        rep.check(f"{name}: a syntax we cannot produce (JPEG) → 406", r.status_code == 406 and not r.content.startswith(b"\0" * 128),
+                  f"HTTP {r.status_code}")
+
+    # A list: stored syntax when listed, else the first producible one.
+    _, be = stored["ct_explicit_be.dcm"]
+    _, le = stored["ct_explicit_le.dcm"]
+    listing = (f"application/dicom; transfer-syntax={EXPLICIT_BE}, application/dicom; transfer-syntax={IMPLICIT_LE}")
+    r = s.get(url(be), headers={"Accept": listing})
+    rep.check("Accept list, big-endian object: the stored syntax (listed) is kept",
+              f"transfer-syntax={EXPLICIT_BE}" in r.headers.get("Content-Type", ""), r.headers.get("Content-Type", ""))
+    r = s.get(url(le), headers={"Accept": listing})
+    ok = f"transfer-syntax={IMPLICIT_LE}" in r.headers.get("Content-Type", "")
+    if ok:
+        got = pydicom.dcmread(io.BytesIO(r.content))
+        ok = got.file_meta.TransferSyntaxUID == IMPLICIT_LE and numpy.array_equal(got.pixel_array, le.pixel_array)
+    rep.check("Accept list, explicit LE object: big endian cannot be made, implicit LE is", ok,
+              r.headers.get("Content-Type", ""))
+
+    # Multipart series retrieval with the default Accept: every part Explicit VR LE.
+    r = s.get(f"{base}/studies/{be.StudyInstanceUID}/series/{be.SeriesInstanceUID}",
+              headers={"Accept": 'multipart/related; type="application/dicom"'})
+    parts = multipart_parts(r) if r.status_code == 200 else []
+    syntaxes = {re.search(r"transfer-syntax=([0-9.]+)", h.get("content-type", "")).group(1) for h, _ in parts}
+    pixels_ok = all(numpy.array_equal(pydicom.dcmread(io.BytesIO(p)).pixel_array, be.pixel_array) for _, p in parts)
+    rep.check("multipart series, default Accept: every part Explicit VR LE with the source pixels",
+              r.status_code == 200 and syntaxes == {EXPLICIT_LE} and pixels_ok and len(parts) == 1,
+              f"HTTP {r.status_code}, {len(parts)} part(s), {sorted(syntaxes)}")
+
+    # A compressed object: as stored with *, and native only if the server can decode it.
+    data, jpeg = stored["encapsulated_bot.dcm"]
+    r = s.get(url(jpeg), headers={"Accept": "application/dicom; transfer-syntax=*"})
+    rep.check("JPEG object: transfer-syntax=* → the stored bytes",
+              r.status_code == 200 and r.content == data, f"HTTP {r.status_code}")
+    r = s.get(url(jpeg), headers={"Accept": "application/dicom"})
+    rep.check("JPEG object, default Accept: 406 without a decoder (no garbage)", r.status_code == 406,
+              f"HTTP {r.status_code} {r.text[:100]!r}")
+    print(f"wado-transcoding: {rep.passed} passed, {rep.failed} failed")
+    return 0 if rep.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
