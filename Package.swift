@@ -8,6 +8,8 @@
 //   YingyunArchive (ingest pipeline, retrieval, verify) → Store, Catalog, DICOM, DICOMIO
 //   YingyunDICOMweb (Hummingbird: STOW/QIDO/WADO) → Archive, Multipart
 //       ← YingyunCLI (the `yingyun` executable)
+//   CYingyunCodecs (C: setjmp-safe libjpeg-turbo, OpenJPEG, CharLS wrappers)
+//     ← YingyunImaging (pixel data decoding, rendering) → YingyunDICOM
 import PackageDescription
 
 let upcoming: [SwiftSetting] = [
@@ -105,6 +107,7 @@ let package = Package(
                 "YingyunDICOMweb",
                 "YingyunStore",
                 "YingyunCatalog",
+                "YingyunImaging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,6 +150,23 @@ let package = Package(
         .testTarget(
             name: "YingyunCLITests",
             dependencies: ["YingyunCLI", "YingyunCatalog"],
+            swiftSettings: upcoming
+        ),
+        // Imaging: C codecs behind error codes (libjpeg's longjmp never reaches Swift), decoders, rendering.
+        .target(
+            name: "CYingyunCodecs",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
+        ),
+        .target(
+            name: "YingyunImaging",
+            dependencies: ["YingyunDICOM", "CYingyunCodecs", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "YingyunImagingTests",
+            dependencies: [
+                "YingyunImaging", "YingyunDICOM", "YingyunDICOMIO", .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: upcoming
         ),
     ]
