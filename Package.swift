@@ -5,7 +5,7 @@
 //   YingyunStore (content-addressed blobs; knows nothing of DICOM; libcrypto SHA-256)
 //   YingyunCatalog (study index keyed by master patient; GRDB/SQLite) → YingyunDICOM
 //   YingyunMultipart (streaming multipart/related; NIOCore only)
-//   YingyunArchive (ingest pipeline, retrieval, verify) → Store, Catalog, DICOM, DICOMIO
+//   YingyunArchive (ingest pipeline, retrieval, verify, transcoding, derived images) → Store, Catalog, DICOM, DICOMIO, Imaging
 //   YingyunDICOMweb (Hummingbird: STOW/QIDO/WADO) → Archive, Multipart
 //       ← YingyunCLI (the `yingyun` executable)
 //   CYingyunCodecs (C: setjmp-safe libjpeg-turbo, OpenJPEG, CharLS wrappers)
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "YingyunArchive",
             dependencies: [
-                "YingyunDICOM", "YingyunDICOMIO", "YingyunStore", "YingyunCatalog",
+                "YingyunDICOM", "YingyunDICOMIO", "YingyunStore", "YingyunCatalog", "YingyunImaging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,3 +1,4 @@
+import Dispatch
 import Hummingbird
 import NIOCore
 import YingyunArchive
@@ -69,7 +70,7 @@ struct WADOHandler: Sendable {
         }
         if representation.single {
             return targets[0] == rows[0].transferSyntaxUID
-                ? try single(request, rows[0]) : try transcodedSingle(rows[0], to: targets[0])
+                ? try single(request, rows[0]) : try await transcodedSingle(rows[0], to: targets[0])
         }
         let boundary = MultipartWriter.boundary()
         // Objects are opened as the stream reaches them: the first byte does not wait for
@@ -135,17 +136,43 @@ struct WADOHandler: Sendable {
     }
 
     /// One instance re-encoded as application/dicom. Its bytes are made on the fly, so there is no
-    /// stored digest to use as ETag and no Range.
-    func transcodedSingle(_ row: StoredInstance, to target: String) throws -> Response {
+    /// stored digest to use as ETag and no Range. A compressed object is decoded before the answer
+    /// starts, so pixels that do not decode get a 406 naming why instead of a cut-off body.
+    func transcodedSingle(_ row: StoredInstance, to target: String) async throws -> Response {
         let r = try reader(row)
         let transcoder = transcoder
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/dicom; transfer-syntax=\(target)"],
-            body: ResponseBody { writer in
-                try await Self.transcode(r, to: target, transcoder, into: &writer)
-                try await writer.finish(nil)
-            })
+        let headers: HTTPFields = [.contentType: "application/dicom; transfer-syntax=\(target)"]
+        if transcoder.plan(from: row.transferSyntaxUID, to: target) == .decode {
+            let bytes: ByteBuffer
+            do {
+                bytes = try await Self.offloaded {
+                    var out = ByteBuffer()
+                    try transcoder.transcode(r, to: target) { chunk in
+                        var c = chunk
+                        out.writeBuffer(&c)
+                    }
+                    return out
+                }
+            } catch {
+                throw DICOMwebError.notAcceptable(
+                    "instance \(row.sopInstanceUID) (\(row.transferSyntaxUID)) could not be decoded for \(target): \(error)")
+            }
+            var h = headers
+            h[.contentLength] = String(bytes.readableBytes)
+            return Response(status: .ok, headers: h, body: .init(byteBuffer: bytes))
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await Self.transcode(r, to: target, transcoder, into: &writer)
+            try await writer.finish(nil)
+        })
+    }
+
+    /// Runs CPU-heavy work (decoding) on a dispatch thread, not on the two cooperative threads
+    /// that serve every request.
+    static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     /// One instance as application/dicom: immutable, so ETag = digest, 304 and Range apply.

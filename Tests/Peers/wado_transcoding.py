@@ -4,20 +4,25 @@
 Usage: Tests/Peers/wado_transcoding.py BASE_URL FIXTURE_DIR
 
 Stores the native-syntax fixtures (implicit LE, explicit LE and BE, deflated, nested sequences,
-multi-frame, GB18030 text) and a JPEG one under fresh UIDs, then retrieves them:
+multi-frame, GB18030 text), lossless compressed copies of the CT made by dcmtk at test time
+(JPEG lossless SV1, RLE, JPEG-LS) and a damaged JPEG fixture, under fresh UIDs, then retrieves them:
 - without a transfer-syntax parameter: Explicit VR Little Endian (PS3.18 §8.7.3.5) — every element
   equal to the source as pydicom reads both, pixel values equal (pixel_array);
 - `transfer-syntax=*`: the stored bytes, SHA-256 equal to what was sent;
 - a list of syntaxes: the stored one when listed, else the first one the server can produce;
-- a syntax it cannot produce (JPEG for a native object, native for a JPEG object without a
-  decoder): 406, and nothing sent.
+- compressed objects without a transfer-syntax parameter: decoded, pixel values equal to the
+  source CT's (lossless), all other elements unchanged;
+- a syntax it cannot produce (JPEG for a native object; native for a JPEG that does not decode):
+  406 with the reason, and nothing sent.
 Last line: `wado-transcoding: N passed, N failed`.
 """
 import hashlib
 import io
 import re
 import secrets
+import subprocess
 import sys
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -30,7 +35,11 @@ EXPLICIT_LE, IMPLICIT_LE, EXPLICIT_BE, DEFLATED = (
 JPEG_BASELINE = "1.2.840.10008.1.2.4.50"
 NATIVE = ["ct_implicit_le.dcm", "ct_explicit_le.dcm", "ct_explicit_be.dcm", "ct_deflated.dcm",
           "sq_nested_implicit.dcm", "multiframe_native.dcm", "charset_gb18030_four_byte.dcm"]
-COMPRESSED = ["encapsulated_bot.dcm"]
+DAMAGED = ["encapsulated_bot.dcm"]  # JPEG framing around bytes that are not a JPEG image
+# dcmtk encoders → the transfer syntax they write (all lossless, so pixels must come back exact).
+ENCODERS = {"jpeg-lossless-sv1": (["dcmcjpeg", "+e1"], "1.2.840.10008.1.2.4.70"),
+            "rle": (["dcmcrle"], "1.2.840.10008.1.2.5"),
+            "jpeg-ls-lossless": (["dcmcjpls", "+el"], "1.2.840.10008.1.2.4.80")}
 
 
 class Report:
@@ -115,8 +124,14 @@ def main() -> int:
     stored: dict[str, tuple[bytes, pydicom.Dataset]] = {}
     boundary = "transcoding-test-boundary"
     body = b""
-    for name in NATIVE + COMPRESSED:
-        data = reuid((fixtures / name).read_bytes())
+    scratch = Path(tempfile.mkdtemp(prefix="wado-transcoding-"))
+    sources = {name: (fixtures / name).read_bytes() for name in NATIVE + DAMAGED}
+    for label, (command, _) in ENCODERS.items():
+        out = scratch / f"{label}.dcm"
+        subprocess.run(command + [str(fixtures / "ct_explicit_le.dcm"), str(out)], check=True)
+        sources[label] = out.read_bytes()
+    for name, raw in sources.items():
+        data = reuid(raw)
         stored[name] = (data, pydicom.dcmread(io.BytesIO(data)))
         body += f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode() + data + b"\r\n"
     body += f"--{boundary}--\r\n".encode()
@@ -180,14 +195,30 @@ def main() -> int:
               r.status_code == 200 and syntaxes == {EXPLICIT_LE} and pixels_ok and len(parts) == 1,
               f"HTTP {r.status_code}, {len(parts)} part(s), {sorted(syntaxes)}")
 
-    # A compressed object: as stored with *, and native only if the server can decode it.
+    # Compressed objects: as stored with *, decoded to the source pixels by default.
+    _, ct = stored["ct_explicit_le.dcm"]
+    for label, (_, syntax) in ENCODERS.items():
+        data, src = stored[label]
+        r = s.get(url(src), headers={"Accept": "application/dicom; transfer-syntax=*"})
+        rep.check(f"{label}: transfer-syntax=* → the stored bytes ({syntax})", r.status_code == 200 and r.content == data,
+                  f"HTTP {r.status_code}")
+        r = s.get(url(src), headers={"Accept": "application/dicom"})
+        ok = r.status_code == 200 and f"transfer-syntax={EXPLICIT_LE}" in r.headers.get("Content-Type", "")
+        detail = f"HTTP {r.status_code} {r.text[:120] if r.status_code != 200 else ''}"
+        if ok:
+            got = pydicom.dcmread(io.BytesIO(r.content))
+            diffs = [d for d in same_elements(src, got) if not d.startswith("(0028,2110)")]
+            if not numpy.array_equal(got.pixel_array, ct.pixel_array):
+                diffs.append("pixel values differ from the source CT")
+            ok, detail = not diffs, "; ".join(diffs[:4]) or "decoded pixels equal the source CT's"
+        rep.check(f"{label}: no transfer-syntax → decoded to Explicit VR LE", ok, detail)
     data, jpeg = stored["encapsulated_bot.dcm"]
     r = s.get(url(jpeg), headers={"Accept": "application/dicom; transfer-syntax=*"})
-    rep.check("JPEG object: transfer-syntax=* → the stored bytes",
+    rep.check("damaged JPEG object: transfer-syntax=* → the stored bytes",
               r.status_code == 200 and r.content == data, f"HTTP {r.status_code}")
     r = s.get(url(jpeg), headers={"Accept": "application/dicom"})
-    rep.check("JPEG object, default Accept: 406 without a decoder (no garbage)", r.status_code == 406,
-              f"HTTP {r.status_code} {r.text[:100]!r}")
+    rep.check("damaged JPEG object, default Accept: 406 naming why (no garbage pixels)",
+              r.status_code == 406 and b"decod" in r.content, f"HTTP {r.status_code} {r.text[:100]!r}")
     print(f"wado-transcoding: {rep.passed} passed, {rep.failed} failed")
     return 0 if rep.failed == 0 else 1
 

@@ -52,10 +52,11 @@ struct ServeCommand: AsyncParsableCommand {
             "data": "\(options.data)", "temporaries removed": "\(temps)",
             "reindexed": "\(recovery.reindexed)", "removed": "\(recovery.removed)",
         ])
-        let server = DICOMwebServer(
+        var server = DICOMwebServer(
             archive: archive,
             configuration: .init(host: host, port: httpPort, publicBaseURL: publicURL),
             logger: logger)
+        server.transcoder = Transcoder(decoder: ImagingPixelDataDecoder())
         logger.notice("listening", metadata: ["url": "http://\(host):\(httpPort)/dicomweb"])
         try await server.run()
     }
