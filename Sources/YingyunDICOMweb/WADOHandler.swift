@@ -228,7 +228,13 @@ struct WADOHandler: Sendable {
         }
         let ts = TransferSyntax(uid: row.transferSyntaxUID)
         let mediaType = MediaTypes.frameMediaType(transferSyntaxUID: row.transferSyntaxUID, encapsulated: ts.isEncapsulated)
-        try acceptFrames(request, mediaType: mediaType, transferSyntax: row.transferSyntaxUID)
+        if !acceptsFrames(request, mediaType: mediaType, transferSyntax: row.transferSyntaxUID) {
+            // Compressed frames asked for as native samples (what AI clients want): decode them.
+            guard ts.isEncapsulated, transcoder.decoder != nil, acceptsNativeFrames(request) else {
+                throw DICOMwebError.notAcceptable("frames are stored as \(mediaType) (\(row.transferSyntaxUID)) and cannot be sent as asked")
+            }
+            return try await decodedFrames(row, numbers: numbers)
+        }
         let partType = ts.isEncapsulated ? "\(mediaType); transfer-syntax=\(row.transferSyntaxUID)" : mediaType
         let boundary = MultipartWriter.boundary()
         let frames = numbers.map { plan.frames[$0 - 1] }
@@ -248,19 +254,58 @@ struct WADOHandler: Sendable {
         return Response(status: .ok, headers: [.contentType: outer], body: body)
     }
 
-    /// Frames are served as stored; an Accept that excludes the stored media type gets 406.
-    func acceptFrames(_ request: Request, mediaType: String, transferSyntax: String) throws {
+    /// Whether the Accept header admits the frames as stored.
+    func acceptsFrames(_ request: Request, mediaType: String, transferSyntax: String) -> Bool {
         let ranges = Negotiation.ranges(request)
-        if ranges.isEmpty { return }
+        if ranges.isEmpty { return true }
         for r in ranges {
-            if r.type == "*/*" { return }
+            if r.type == "*/*" { return true }
             let type = r.type == "multipart/related" ? (r.parameters["type"]?.lowercased() ?? "application/octet-stream") : r.type
             let ts = r.parameters["transfer-syntax"]
             if type == "*/*" || type == mediaType || (type.hasSuffix("/*") && mediaType.hasPrefix(type.dropLast())) {
-                if ts == nil || ts == "*" || ts == transferSyntax || mediaType == "application/octet-stream" { return }
+                if ts == nil || ts == "*" || ts == transferSyntax || mediaType == "application/octet-stream" { return true }
             }
         }
-        throw DICOMwebError.notAcceptable("frames are stored as \(mediaType) (\(transferSyntax)); transcoding is not available")
+        return false
+    }
+
+    /// Whether the client takes application/octet-stream in Explicit VR Little Endian (the default
+    /// transfer syntax of that media type).
+    func acceptsNativeFrames(_ request: Request) -> Bool {
+        Negotiation.ranges(request).contains { r in
+            let type = r.type == "multipart/related" ? (r.parameters["type"]?.lowercased() ?? "application/octet-stream") : r.type
+            let ts = r.parameters["transfer-syntax"] ?? Negotiation.defaultTransferSyntax
+            return type == "application/octet-stream" && (ts == Negotiation.defaultTransferSyntax || ts == "*")
+        }
+    }
+
+    /// The requested frames of a compressed instance, decoded before the answer starts (so a frame
+    /// that does not decode is a 406 naming why), sent as little-endian octet streams.
+    func decodedFrames(_ row: StoredInstance, numbers: [Int]) async throws -> Response {
+        let r = try reader(row)
+        let transcoder = transcoder
+        let frames: [ByteBuffer]
+        do {
+            frames = try await Self.offloaded { try transcoder.decodedFrames(r, numbers: numbers) }
+        } catch {
+            throw DICOMwebError.notAcceptable("frames of \(row.sopInstanceUID) (\(row.transferSyntaxUID)) could not be decoded: \(error)")
+        }
+        let boundary = MultipartWriter.boundary()
+        let partType = "application/octet-stream; transfer-syntax=\(Negotiation.defaultTransferSyntax)"
+        var body = ByteBuffer()
+        for (i, frame) in frames.enumerated() {
+            var head = MultipartWriter.partHead(
+                boundary: boundary, headers: [("Content-Type", partType), ("Content-Length", String(frame.readableBytes))], first: i == 0)
+            body.writeBuffer(&head)
+            var f = frame
+            body.writeBuffer(&f)
+        }
+        var closing = MultipartWriter.closing(boundary: boundary)
+        body.writeBuffer(&closing)
+        return Response(
+            status: .ok,
+            headers: [.contentType: MultipartWriter.contentType(boundary: boundary, type: .applicationOctetStream), .contentLength: String(body.readableBytes)],
+            body: .init(byteBuffer: body))
     }
 
     // MARK: bulk data

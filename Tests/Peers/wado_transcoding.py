@@ -212,12 +212,28 @@ def main() -> int:
                 diffs.append("pixel values differ from the source CT")
             ok, detail = not diffs, "; ".join(diffs[:4]) or "decoded pixels equal the source CT's"
         rep.check(f"{label}: no transfer-syntax → decoded to Explicit VR LE", ok, detail)
+        # Frames as native samples, what AI clients ask for; */* keeps the stored encoding.
+        native = f'multipart/related; type="application/octet-stream"; transfer-syntax={EXPLICIT_LE}'
+        r = s.get(url(src) + "/frames/1", headers={"Accept": native})
+        parts = multipart_parts(r) if r.status_code == 200 else []
+        rep.check(f"{label}: frames/1 as application/octet-stream (Explicit VR LE) → the decoded pixels",
+                  len(parts) == 1 and parts[0][1] == ct.pixel_array.astype("<i2" if ct.PixelRepresentation else "<u2").tobytes(),
+                  f"HTTP {r.status_code}, {len(parts)} part(s)")
+        r = s.get(url(src) + "/frames/1", headers={"Accept": "*/*"})
+        parts = multipart_parts(r) if r.status_code == 200 else []
+        rep.check(f"{label}: frames/1 with */* → the stored codestream",
+                  len(parts) == 1 and f"transfer-syntax={syntax}" in parts[0][0].get("content-type", ""),
+                  f"HTTP {r.status_code}, {[h.get('content-type') for h, _ in parts]}")
     data, jpeg = stored["encapsulated_bot.dcm"]
     r = s.get(url(jpeg), headers={"Accept": "application/dicom; transfer-syntax=*"})
     rep.check("damaged JPEG object: transfer-syntax=* → the stored bytes",
               r.status_code == 200 and r.content == data, f"HTTP {r.status_code}")
     r = s.get(url(jpeg), headers={"Accept": "application/dicom"})
     rep.check("damaged JPEG object, default Accept: 406 naming why (no garbage pixels)",
+              r.status_code == 406 and b"decod" in r.content, f"HTTP {r.status_code} {r.text[:100]!r}")
+    r = s.get(url(jpeg) + "/frames/1",
+              headers={"Accept": f'multipart/related; type="application/octet-stream"; transfer-syntax={EXPLICIT_LE}'})
+    rep.check("damaged JPEG object, frames/1 as octet-stream: 406 naming why",
               r.status_code == 406 and b"decod" in r.content, f"HTTP {r.status_code} {r.text[:100]!r}")
     print(f"wado-transcoding: {rep.passed} passed, {rep.failed} failed")
     return 0 if rep.failed == 0 else 1

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 public import YingyunDICOM
 import YingyunImaging
 
@@ -7,6 +7,13 @@ import YingyunImaging
 /// compressed object is held decoded in memory while it is written (one instance, never a study).
 public struct ImagingPixelDataDecoder: PixelDataDecoding {
     public init() {}
+
+    public func decodedFrames(_ file: DICOMFile, source: any ByteSource, indices: [Int]) throws -> [ByteBuffer] {
+        let decoder = try PixelDataDecoder(file: file, source: source)
+        return try indices.map { index in
+            ByteBuffer(bytes: try decoder.frame(index, options: .init(convertYBRToRGB: true, applyPalette: false)).samples)
+        }
+    }
 
     public func decoded(_ file: DICOMFile, source: any ByteSource) throws -> DataSet {
         let decoder = try PixelDataDecoder(file: file, source: source)

@@ -52,6 +52,16 @@ public struct Transcoder: Sendable {
     }
 }
 
+extension Transcoder {
+    /// Frames `numbers` (1-based) of a compressed object, decoded (see `PixelDataDecoding`).
+    public func decodedFrames(_ reader: any BlobReader, numbers: [Int]) throws -> [ByteBuffer] {
+        guard let decoder else { throw TranscodingError("no pixel decoder is configured") }
+        let source = BlobByteSource(reader: reader)
+        let file = try DICOMFile.parse(source, options: ParseOptions(stopBeforePixelData: false, bulkDataThreshold: 4096))
+        return try decoder.decodedFrames(file, source: file.valueSource(source), indices: numbers.map { $0 - 1 })
+    }
+}
+
 public struct TranscodingError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
