@@ -73,6 +73,15 @@ struct DICOMwebHandlers: Sendable {
             try await wado.bulkdata(req, scope: try Scope(ctx, level: .instance), range: try ctx.parameters.require("range"))
         }
 
+        // A series as one volume (AI)
+        let volume = VolumeHandler(archive: archive, baseURL: baseURL, transcoder: transcoder)
+        getAndHead(router, "/dicomweb/studies/:study/series/:series/volume") { req, ctx in
+            try await volume.data(study: try ctx.parameters.require("study"), series: try ctx.parameters.require("series"))
+        }
+        getAndHead(router, "/dicomweb/studies/:study/series/:series/volume/header") { req, ctx in
+            try await volume.header(study: try ctx.parameters.require("study"), series: try ctx.parameters.require("series"))
+        }
+
         // Rendered resources and thumbnails
         let instancePath = "/dicomweb/studies/:study/series/:series/instances/:instance"
         getAndHead(router, "/dicomweb/studies/:study/thumbnail") { req, ctx in

@@ -286,7 +286,7 @@ struct WADOHandler: Sendable {
         let transcoder = transcoder
         let frames: [ByteBuffer]
         do {
-            frames = try await Self.offloaded { try transcoder.decodedFrames(r, numbers: numbers) }
+            frames = try await Self.offloaded { try transcoder.decodedFrames(r, numbers: numbers).map(\.bytes) }
         } catch {
             throw DICOMwebError.notAcceptable("frames of \(row.sopInstanceUID) (\(row.transferSyntaxUID)) could not be decoded: \(error)")
         }

@@ -30,6 +30,8 @@ step "STOW-RS bad input" python3 Tests/Peers/stow_bad_input.py "$base" Fixtures/
 step "HEAD, ETag/304, Range/206, 404/406" python3 Tests/Peers/http_semantics.py "$base" Fixtures/dicom/ct_explicit_le.dcm
 step "WADO-RS transfer syntaxes: Explicit VR LE by default, *, lists, 406 (pydicom as oracle)" \
     python3 Tests/Peers/wado_transcoding.py "$base" Fixtures/dicom
+step "a series as one volume (AI): order along the normal, HU, dtype, geometry" \
+    python3 -W ignore Tests/Peers/volume_test.py "$base"
 
 kill "$pid"; wait "$pid" 2>/dev/null
 verify_clean() {

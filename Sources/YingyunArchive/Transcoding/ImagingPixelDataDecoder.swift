@@ -8,10 +8,13 @@ import YingyunImaging
 public struct ImagingPixelDataDecoder: PixelDataDecoding {
     public init() {}
 
-    public func decodedFrames(_ file: DICOMFile, source: any ByteSource, indices: [Int]) throws -> [ByteBuffer] {
+    public func decodedFrames(_ file: DICOMFile, source: any ByteSource, indices: [Int]) throws -> [NativeSamples] {
         let decoder = try PixelDataDecoder(file: file, source: source)
         return try indices.map { index in
-            ByteBuffer(bytes: try decoder.frame(index, options: .init(convertYBRToRGB: true, applyPalette: false)).samples)
+            let f = try decoder.frame(index, options: .init(convertYBRToRGB: true, applyPalette: false))
+            return NativeSamples(
+                bytes: ByteBuffer(bytes: f.samples), bytesPerSample: f.bytesPerSample, isSigned: f.isSigned,
+                samplesPerPixel: f.samplesPerPixel)
         }
     }
 

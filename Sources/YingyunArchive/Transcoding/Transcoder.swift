@@ -54,7 +54,7 @@ public struct Transcoder: Sendable {
 
 extension Transcoder {
     /// Frames `numbers` (1-based) of a compressed object, decoded (see `PixelDataDecoding`).
-    public func decodedFrames(_ reader: any BlobReader, numbers: [Int]) throws -> [ByteBuffer] {
+    public func decodedFrames(_ reader: any BlobReader, numbers: [Int]) throws -> [NativeSamples] {
         guard let decoder else { throw TranscodingError("no pixel decoder is configured") }
         let source = BlobByteSource(reader: reader)
         let file = try DICOMFile.parse(source, options: ParseOptions(stopBeforePixelData: false, bulkDataThreshold: 4096))
