@@ -1,5 +1,6 @@
 // swift-tools-version:6.2
-// libFuzzer harnesses for the DICOM core. Not part of the test command; run tools/fuzz/run.sh.
+// libFuzzer harnesses for the DICOM core and the pixel decoders. Not part of the test command;
+// run tools/fuzz/run.sh (parser) and tools/fuzz/decoders.sh (one decoder at a time).
 import PackageDescription
 
 let package = Package(
@@ -17,6 +18,23 @@ let package = Package(
                 .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
                 .enableUpcomingFeature("InternalImportsByDefault"),
             ]
+        ),
+        .target(
+            name: "CYingyunCodecs",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
+        ),
+        .target(
+            name: "YingyunImaging",
+            dependencies: ["YingyunDICOM", "CYingyunCodecs", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: [
+                .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
+                .enableUpcomingFeature("InternalImportsByDefault"),
+            ]
+        ),
+        .executableTarget(
+            name: "FuzzDecoders",
+            dependencies: ["YingyunDICOM", "YingyunImaging", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
             name: "FuzzParser",
