@@ -65,7 +65,7 @@ struct RenderedHandler: Sendable {
         let body = ResponseBody { writer in
             var first = true
             for instance in images {
-                let made: RenderedImage
+                let made: EncodedImage
                 do {
                     made = try service.image(of: instance, r.parameters).image
                 } catch {
@@ -100,7 +100,7 @@ struct RenderedHandler: Sendable {
            inm.split(separator: ",").contains(where: { $0.trimmingSpaces() == etag[...] || $0.trimmingSpaces() == "*" }) {
             return Response(status: .notModified, headers: headers)
         }
-        let made: RenderedImage
+        let made: EncodedImage
         do {
             made = try service.image(of: instance, r.parameters).image
         } catch let e as RenderingUnavailable {

@@ -14,10 +14,10 @@ final class StampRenderer: InstanceRenderer, @unchecked Sendable {
     private var calls: [String] = []
     init(version: String = "stamp-1") { self.version = version }
 
-    func render(_ object: any BlobReader, instance: StoredInstance, parameters: RenderParameters) throws -> RenderedImage {
+    func render(_ object: any BlobReader, instance: StoredInstance, parameters: RenderParameters) throws -> EncodedImage {
         lock.withLock { calls.append(instance.sopInstanceUID) }
         let text = "\(instance.digest)|\(object.size)|\(parameters.canonical)"
-        return RenderedImage(bytes: [0xFF, 0xD8] + Array(text.utf8) + [0xFF, 0xD9], mediaType: parameters.format.mediaType)
+        return EncodedImage(bytes: [0xFF, 0xD8] + Array(text.utf8) + [0xFF, 0xD9], mediaType: parameters.format.mediaType)
     }
 
     var renders: [String] { lock.withLock { calls } }
@@ -101,7 +101,7 @@ final class StampRenderer: InstanceRenderer, @unchecked Sendable {
         let store = try FileDerivedStore(root: root)
         let key = DerivedKey(source: "x", rendererVersion: "1", parameters: RenderParameters())
         #expect(try store.get(key) == nil)
-        let image = RenderedImage(bytes: [0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9], mediaType: "image/jpeg")
+        let image = EncodedImage(bytes: [0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9], mediaType: "image/jpeg")
         try store.put(key, image)
         #expect(try store.get(key) == image)
         let path = "\(root)/\(key.hex.prefix(2))/\(key.hex.dropFirst(2).prefix(2))/\(key.hex).jpg"

@@ -17,18 +17,18 @@ public struct FileDerivedStore: DerivedStore {
         return (directory, "\(directory)/\(hex).\(format == .jpeg ? "jpg" : "png")")
     }
 
-    public func get(_ key: DerivedKey) throws -> RenderedImage? {
+    public func get(_ key: DerivedKey) throws -> EncodedImage? {
         for format in RenderParameters.Format.allCases {
             let file = path(key, format).file
             guard let data = FileManager.default.contents(atPath: file) else { continue }
             let bytes = [UInt8](data)
-            if ImageSignature.isComplete(bytes, format) { return RenderedImage(bytes: bytes, mediaType: format.mediaType) }
+            if ImageSignature.isComplete(bytes, format) { return EncodedImage(bytes: bytes, mediaType: format.mediaType) }
             try? FileManager.default.removeItem(atPath: file)  // torn by a crash: make it again
         }
         return nil
     }
 
-    public func put(_ key: DerivedKey, _ image: RenderedImage) throws {
+    public func put(_ key: DerivedKey, _ image: EncodedImage) throws {
         let format: RenderParameters.Format = image.mediaType == "image/png" ? .png : .jpeg
         let (directory, file) = path(key, format)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

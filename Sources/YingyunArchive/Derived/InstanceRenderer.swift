@@ -7,7 +7,7 @@ public protocol InstanceRenderer: Sendable {
     /// Changes whenever the same input would give different pixels, so that derived images of
     /// an older renderer are not served (the version is part of every derived key).
     var version: String { get }
-    func render(_ object: any BlobReader, instance: StoredInstance, parameters: RenderParameters) throws -> RenderedImage
+    func render(_ object: any BlobReader, instance: StoredInstance, parameters: RenderParameters) throws -> EncodedImage
 }
 
 /// Why an instance has no rendering: not an image, or pixels this renderer cannot decode.

@@ -59,7 +59,7 @@ public struct RenderParameters: Sendable, Hashable {
 }
 
 /// An encoded image: JPEG or PNG bytes with their media type.
-public struct RenderedImage: Sendable, Hashable {
+public struct EncodedImage: Sendable, Hashable {
     public var bytes: [UInt8]
     public var mediaType: String
     public init(bytes: [UInt8], mediaType: String) {

@@ -20,7 +20,7 @@ public struct RenderingService: Sendable {
     }
 
     /// The image and its key (the key is the ETag).
-    public func image(of instance: StoredInstance, _ parameters: RenderParameters) throws -> (image: RenderedImage, key: DerivedKey) {
+    public func image(of instance: StoredInstance, _ parameters: RenderParameters) throws -> (image: EncodedImage, key: DerivedKey) {
         let key = key(instance, parameters)
         if let kept = try? derived.get(key), kept.mediaType == parameters.format.mediaType { return (kept, key) }
         guard instance.pixelDataOffset != nil else {
