@@ -25,6 +25,8 @@ public struct PixelDataDecoder: Sendable {
 
     public let module: ImagePixelModule
     public let transferSyntax: TransferSyntax
+    /// The image's data set (the renderer reads its rescale, window and LUT attributes).
+    public let dataSet: DataSet
     let codec: PixelCodec
     let pixelData: DataElement
     let source: (any ByteSource)?
@@ -53,6 +55,7 @@ public struct PixelDataDecoder: Sendable {
         }
         self.module = try ImagePixelModule(dataSet: dataSet, source: source)
         self.transferSyntax = transferSyntax
+        self.dataSet = dataSet
         self.codec = codec
         self.pixelData = pixelData
         self.source = source
