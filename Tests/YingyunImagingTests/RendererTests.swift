@@ -93,4 +93,38 @@ import YingyunDICOM
             try ImageEncoder.jpeg(RenderedImage(width: 70000, height: 1, components: 1, pixels: [UInt8](repeating: 0, count: 70000)))
         }
     }
+
+    @Test func enhancedImagesTakeRescaleAndWindowFromTheirFunctionalGroups() throws {
+        // Shared groups: intercept −1000; frame 1's own group: window centre 0, width 100 (LINEAR_EXACT).
+        let shared = DataSet([DataElement(tag: Tag(rawValue: 0x0028_9145), items: [DataSet([
+            ImagingFixtures.text(.rescaleIntercept, .DS, "-1000"), ImagingFixtures.text(.rescaleSlope, .DS, "1"),
+        ])])])
+        let frameVOI = DataSet([
+            ImagingFixtures.text(.windowCenter, .DS, "0"), ImagingFixtures.text(.windowWidth, .DS, "100"),
+            ImagingFixtures.text(.voilutFunction, .CS, "LINEAR_EXACT"),
+        ])
+        let perFrame = [DataSet(), DataSet([DataElement(tag: Tag(rawValue: 0x0028_9132), items: [frameVOI])])]
+        let extra = [
+            DataElement(tag: Tag(rawValue: 0x5200_9229), items: [shared]),
+            DataElement(tag: Tag(rawValue: 0x5200_9230), items: perFrame),
+        ]
+        let ds = ImagingFixtures.image(rows: 1, columns: 3, bitsAllocated: 16, frames: 2,
+            pixels: ImagingFixtures.le16([0, 0, 0, 1000, 950, 1050]), extra: extra)
+        let image = try Renderer.render(ImagingFixtures.decoder(ds), options: .init(frame: 1))
+        #expect(image.pixels == [128, 0, 255])
+    }
+
+    @Test func sigmoidWindowFromTheFileIsApplied() throws {
+        let extra = [ImagingFixtures.text(.windowCenter, .DS, "100\\500"), ImagingFixtures.text(.windowWidth, .DS, "50\\10"),
+            ImagingFixtures.text(.voilutFunction, .CS, "SIGMOID")]
+        let image = try Renderer.render(Self.grey([100, 0, 400], extra: extra))
+        // The first of several windows is used; the sigmoid is 0.5 at the centre.
+        #expect(image.pixels == [128, 0, 255])
+    }
+
+    @Test func sixteenBitRGBIsScaledByBitsStored() throws {
+        let ds = ImagingFixtures.image(rows: 1, columns: 1, bitsAllocated: 16, bitsStored: 12, samplesPerPixel: 3,
+            photometric: "RGB", pixels: ImagingFixtures.le16([4095, 0, 2048]))
+        #expect(try Renderer.render(ImagingFixtures.decoder(ds)).pixels == [255, 0, 128])
+    }
 }
