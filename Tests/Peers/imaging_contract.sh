@@ -49,6 +49,9 @@ for f in "$tmp"/cut*.dcm "$tmp"/damaged_*.dcm; do
     *) { [ "$rc" -eq 1 ] || [ "$rc" -eq 3 ]; }; check $? "$(basename "$f"): exit $rc, $msg";;
   esac
 done
+python3 "$here/mutate_codestreams.py" "$bin" 7 6
+check $? "randomly mutated codestreams (10 files x 6): no crash, no hang"
+
 # An unknown transfer syntax is named, not guessed at.
 python3 - "$data/CT_small.dcm" "$tmp/mpeg.dcm" <<'PY'
 import sys, pydicom
