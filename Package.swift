@@ -155,7 +155,9 @@ let package = Package(
         // Imaging: C codecs behind error codes (libjpeg's longjmp never reaches Swift), decoders, rendering.
         .target(
             name: "CYingyunCodecs",
-            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
+            linkerSettings: [
+                .linkedLibrary("jpeg"), .linkedLibrary("openjp2"), .linkedLibrary("charls"), .linkedLibrary("png16"),
+            ]
         ),
         .target(
             name: "YingyunImaging",

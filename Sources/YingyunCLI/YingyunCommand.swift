@@ -9,7 +9,7 @@ struct YingyunCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, ImportCommand.self, VerifyCommand.self,
             DumpCommand.self, JSONCommand.self, ScanCommand.self,
-            PixelsCommand.self,
+            PixelsCommand.self, RenderCommand.self,
         ]
     )
 }

@@ -40,7 +40,14 @@ enum CodecLibraries {
     }
 
     static func jpegLS(_ data: [UInt8], maxPixels: Int) throws -> CodecImage {
-        try run("CharLS") { src, n, out, msg, cap in yy_jls_decode(src, n, UInt64(maxPixels), out, msg, cap) }(data)
+        // CharLS 2.4 spends 15–25 s on some cut-short streams before failing (measured here), so a
+        // stream that does not end with EOI (FF D9, before any even-length padding) is refused first.
+        var end = data.count
+        while end > 0 && data[end - 1] == 0 { end -= 1 }
+        guard end >= 4, data[end - 1] == 0xD9, data[end - 2] == 0xFF else {
+            throw ImagingError(.corruptCodestream, "JPEG-LS stream does not end with EOI (FF D9): cut short?")
+        }
+        return try run("CharLS") { src, n, out, msg, cap in yy_jls_decode(src, n, UInt64(maxPixels), out, msg, cap) }(data)
     }
 
     private typealias CDecode = (

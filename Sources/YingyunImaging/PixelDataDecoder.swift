@@ -25,6 +25,8 @@ public struct PixelDataDecoder: Sendable {
 
     public let module: ImagePixelModule
     public let transferSyntax: TransferSyntax
+    /// The image's data set (the renderer reads its rescale, window and LUT attributes).
+    public let dataSet: DataSet
     let codec: PixelCodec
     let pixelData: DataElement
     let source: (any ByteSource)?
@@ -53,6 +55,7 @@ public struct PixelDataDecoder: Sendable {
         }
         self.module = try ImagePixelModule(dataSet: dataSet, source: source)
         self.transferSyntax = transferSyntax
+        self.dataSet = dataSet
         self.codec = codec
         self.pixelData = pixelData
         self.source = source
@@ -138,6 +141,15 @@ public struct PixelDataDecoder: Sendable {
     }
 
     private func decodeJPEG(_ data: [UInt8], options: Options) throws -> DecodedFrame {
+        if JPEGDCTDecoder.framePrecision(data) == 12 {
+            // 12-bit DCT (JPEG Extended, process 4): our own decoder; the samples stay as stored.
+            let out = try JPEGDCTDecoder.decode(data, maxPixels: options.maximumPixels)
+            return try decodeCodecImage(
+                CodecImage(width: out.width, height: out.height, components: out.components, bytesPerSample: 2,
+                    precision: 12, isSigned: false, colorTransformed: false, nearLossless: 0, reversible: false,
+                    samples: out.samples.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }),
+                signCorrectionFromPrecision: false)
+        }
         let declared = module.photometricInterpretation
         let declaredYBR = declared == .ybrFull || declared == .ybrFull422
         let color: CodecLibraries.JPEGColor =

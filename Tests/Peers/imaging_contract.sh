@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Imaging peers: decoded pixels of `yingyun pixels` against pydicom (+ pylibjpeg, pyjpegls,
-# python-gdcm) on pydicom's bundled files and dcmtk-made variants; bad input gives typed errors.
+# python-gdcm) on pydicom's bundled files and dcmtk-made variants; `yingyun render` against dcmtk
+# dcmj2pnm by PSNR; damaged codestreams give typed errors.
 # Usage: imaging_contract.sh YINGYUN_BINARY. Last line: "imaging contract: N passed, N failed".
 set -uo pipefail
 bin="$1"
@@ -10,6 +11,9 @@ check() { if [ "$1" -eq 0 ]; then passed=$((passed+1)); echo "ok   $2"; else fai
 
 python3 "$here/compare_pixels.py" "$bin"
 check $? "decoded pixels equal pydicom's (lossless bit for bit, lossy within tolerance)"
+
+python3 "$here/compare_render.py" "$bin"
+check $? "renderings match dcmtk dcmj2pnm at the same window (PSNR >= 40 dB)"
 
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 data="$(python3 -c 'import pydicom.data, os; print(os.path.dirname(pydicom.data.get_testdata_file("CT_small.dcm")))')"
@@ -33,7 +37,8 @@ for name in ("JPEG2000.dcm", "SC_rgb_jpeg_dcmtk.dcm", "MR_small_jpeg_ls_lossless
     ds.save_as(os.path.join(tmp, f"damaged_{name}"))
 PY
 for f in "$tmp"/cut*.dcm "$tmp"/damaged_*.dcm; do
-  "$bin" pixels "$f" -o "$tmp/out.raw" > /dev/null 2> "$tmp/err"
+  # A stuck decoder is a failure too (CharLS once spent 25 s on a cut-short stream): 20 s cap.
+  timeout 20 "$bin" pixels "$f" -o "$tmp/out.raw" > /dev/null 2> "$tmp/err"
   rc=$?
   msg="$(sed "s|yingyun: $f: ||" "$tmp/err" | head -c 110)"
   case "$(basename "$f")" in
@@ -44,6 +49,9 @@ for f in "$tmp"/cut*.dcm "$tmp"/damaged_*.dcm; do
     *) { [ "$rc" -eq 1 ] || [ "$rc" -eq 3 ]; }; check $? "$(basename "$f"): exit $rc, $msg";;
   esac
 done
+python3 "$here/mutate_codestreams.py" "$bin" 7 6
+check $? "randomly mutated codestreams (10 files x 6): no crash, no hang"
+
 # An unknown transfer syntax is named, not guessed at.
 python3 - "$data/CT_small.dcm" "$tmp/mpeg.dcm" <<'PY'
 import sys, pydicom

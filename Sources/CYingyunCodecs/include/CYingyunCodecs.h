@@ -65,6 +65,26 @@ int yy_j2k_decode(const uint8_t *src, size_t length, uint64_t max_pixels, yy_dec
 int yy_jls_decode(const uint8_t *src, size_t length, uint64_t max_pixels, yy_decoded_image *out,
                   char *message, size_t message_capacity);
 
+/// Encoded output (PNG or JPEG bytes), malloc'd; release with yy_encoded_free.
+typedef struct {
+    uint8_t *data;
+    size_t size;
+} yy_encoded;
+
+/// Encodes 8-bit (or, for PNG, 16-bit big-endian-in-memory handled by the encoder) grey or RGB
+/// pixels, rows top to bottom, as PNG with libpng (fatal errors caught by setjmp).
+/// - Parameters:
+///   - pixels: `height` rows of `width * components` samples; 16-bit samples are native uint16.
+///   - components: 1 (grey) or 3 (RGB); bit_depth: 8 or 16.
+int yy_png_encode(const void *pixels, uint32_t width, uint32_t height, uint32_t components, uint32_t bit_depth,
+                  yy_encoded *out, char *message, size_t message_capacity);
+
+/// Encodes 8-bit grey or RGB pixels as baseline JPEG (libjpeg-turbo), quality 1-100.
+int yy_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t components, int quality,
+                   yy_encoded *out, char *message, size_t message_capacity);
+
+void yy_encoded_free(yy_encoded *encoded);
+
 /// Releases `image->data`.
 void yy_codec_free(yy_decoded_image *image);
 

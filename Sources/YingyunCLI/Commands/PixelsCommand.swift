@@ -44,7 +44,7 @@ struct PixelsCommand: ParsableCommand {
             let decoder = try PixelDataDecoder(file: parsed, source: source)
             let decoded = try decoder.frame(frame,
                 options: .init(convertYBRToRGB: !keepYbr, applyPalette: palette))
-            try writeFile(output, decoded.samples)
+            try writeOutput(output, decoded.samples)
             var out = StandardOutput()
             out.write(
                 "{\"rows\":\(decoded.rows),\"columns\":\(decoded.columns),\"samples\":\(decoded.samplesPerPixel),"
@@ -58,23 +58,6 @@ struct PixelsCommand: ParsableCommand {
         } catch {
             reportFailure(path: file, error: error)
             throw ExitCode(1)
-        }
-    }
-
-    private func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw OutputFileError(operation: "open", errno: errno) }
-        defer { close(fd) }
-        var done = 0
-        try bytes.withUnsafeBytes { p in
-            while done < p.count {
-                let n = write(fd, p.baseAddress! + done, p.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputFileError(operation: "write", errno: errno)
-                }
-                done += n
-            }
         }
     }
 }

@@ -1,0 +1,82 @@
+import YingyunDICOM
+
+/// What to render.
+public struct RenderOptions: Sendable, Hashable {
+    public var frame: Int = 0
+    /// Overrides the file's VOI (the "window" parameter of PS3.18 §8.3.5.1.4).
+    public var window: VOIWindow?
+    /// Longest side of the output in pixels, keeping the aspect ratio; nil keeps the image size.
+    public var size: Int?
+
+    public init(frame: Int = 0, window: VOIWindow? = nil, size: Int? = nil) {
+        self.frame = frame
+        self.window = window
+        self.size = size
+    }
+}
+
+/// The grayscale pipeline of PS3.4 Annex N (Modality LUT → VOI LUT → Presentation LUT) for
+/// monochrome images, palette and colour images to 8-bit RGB, then area-averaging resize.
+public enum Renderer {
+    /// Renders one frame.
+    /// - Throws: `ImagingError` from decoding, or for an image this pipeline cannot show.
+    public static func render(_ decoder: PixelDataDecoder, options: RenderOptions = RenderOptions()) throws -> RenderedImage {
+        let frame = try decoder.frame(options.frame, options: .init(convertYBRToRGB: true, applyPalette: true))
+        var values: [Float]
+        let channels: Int
+        switch (frame.photometricInterpretation, frame.samplesPerPixel) {
+        case (.monochrome1, 1), (.monochrome2, 1):
+            values = try grey(frame, decoder: decoder, options: options)
+            channels = 1
+        case (.rgb, 3):
+            let scale = 255 / Float((1 << min(frame.bitsStored, frame.bytesPerSample * 8)) - 1)
+            values = (0..<frame.sampleCount).map { Float(frame.sample($0)) * scale }
+            channels = 3
+        case (let pi, let n):
+            throw ImagingError(.unsupportedImage, "cannot render \(pi.rawValue) with \(n) samples per pixel")
+        }
+        var width = frame.columns, height = frame.rows
+        if let size = options.size, size > 0 {
+            let scale = Double(size) / Double(max(width, height))
+            let w = max(1, Int((Double(width) * scale).rounded())), h = max(1, Int((Double(height) * scale).rounded()))
+            values = AreaResize.resize(values, width: width, height: height, channels: channels, newWidth: w, newHeight: h)
+            width = w
+            height = h
+        }
+        let pixels = values.map { v -> UInt8 in
+            let r = (v + 0.5).rounded(.down)
+            return r <= 0 ? 0 : (r >= 255 ? 255 : UInt8(r))
+        }
+        return RenderedImage(width: width, height: height, components: channels, pixels: pixels)
+    }
+
+    /// Monochrome: stored value → modality value → VOI → [0, 255], inverted for MONOCHROME1.
+    private static func grey(_ frame: DecodedFrame, decoder: PixelDataDecoder, options: RenderOptions) throws -> [Float] {
+        let ds = decoder.dataSet
+        let modality = try ModalityTransform(dataSet: ds, frame: options.frame, signedInput: frame.isSigned,
+            source: decoder.source)
+        let stored = frame.integerSamples()
+        let voi: VOITransform
+        if let window = options.window {
+            voi = .window(window)
+        } else if let fromFile = try VOITransform.fromFile(ds, frame: options.frame, signedInput: frame.isSigned,
+            source: decoder.source)
+        {
+            voi = fromFile
+        } else {
+            voi = .automatic(modalityValues: stored.map { modality(Double($0)) })
+        }
+        let invert = frame.photometricInterpretation == .monochrome1
+        func map(_ v: Int) -> Float {
+            let y = Float(voi(modality(Double(v))) * 255)
+            return invert ? 255 - y : y
+        }
+        // Stored values of up to 16 bits: one table over the range present instead of per-pixel maths.
+        guard let lo = stored.min(), let hi = stored.max() else { return [] }
+        if hi - lo <= 1 << 17 {
+            let table = (lo...hi).map(map)
+            return stored.map { table[$0 - lo] }
+        }
+        return stored.map(map)
+    }
+}
