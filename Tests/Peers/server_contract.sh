@@ -32,6 +32,13 @@ step "WADO-RS transfer syntaxes: Explicit VR LE by default, *, lists, 406 (pydic
     python3 Tests/Peers/wado_transcoding.py "$base" Fixtures/dicom
 step "a series as one volume (AI): order along the normal, HU, dtype, geometry" \
     python3 -W ignore Tests/Peers/volume_test.py "$base"
+step "rendered and thumbnails: dcm2pnm PSNR, viewport, frames, ETag/304, bad parameters" \
+    python3 -W ignore Tests/Peers/rendered_test.py "$base"
+thumbnails_made() {  # the background worker rendered thumbnails without being asked
+    local n; n=$(find "$data/derived" -type f -name '*.jpg' 2>/dev/null | wc -l)
+    echo "derived thumbnails on disk: $n"; [ "$n" -gt 0 ]
+}
+step "thumbnails precomputed at ingest by the background worker" thumbnails_made
 
 kill "$pid"; wait "$pid" 2>/dev/null
 verify_clean() {

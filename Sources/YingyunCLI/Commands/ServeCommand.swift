@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         Self.boundMallocRetention()
         var logger = Logger(label: "yingyun")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let (archive, store) = try options.openArchive(logger: logger)
+        var (archive, store) = try options.openArchive(logger: logger)
         // A crash may have left temporaries and objects without rows: settle them before serving.
         let temps = try store.cleanTemporaries()
         let recovery = try await archive.recover()
@@ -52,11 +52,21 @@ struct ServeCommand: AsyncParsableCommand {
             "data": "\(options.data)", "temporaries removed": "\(temps)",
             "reindexed": "\(recovery.reindexed)", "removed": "\(recovery.removed)",
         ])
+        // Thumbnails are made ahead of time by a background worker (ingest never waits for it)
+        // and kept under derived/; /rendered and /thumbnail serve from there.
+        let rendering = RenderingService(
+            archive: archive, renderer: ImagingInstanceRenderer(),
+            derived: try FileDerivedStore(root: options.data + "/derived"))
+        let thumbnails = ThumbnailWorker(service: rendering, logger: logger)
+        archive.ingestObserver = thumbnails
         var server = DICOMwebServer(
             archive: archive,
             configuration: .init(host: host, port: httpPort, publicBaseURL: publicURL),
             logger: logger)
         server.transcoder = Transcoder(decoder: ImagingPixelDataDecoder())
+        server.rendering = rendering
+        let worker = Task { await thumbnails.run() }
+        defer { worker.cancel() }
         logger.notice("listening", metadata: ["url": "http://\(host):\(httpPort)/dicomweb"])
         try await server.run()
     }
