@@ -8,6 +8,8 @@
 //   YingyunArchive (ingest pipeline, retrieval, verify) → Store, Catalog, DICOM, DICOMIO
 //   YingyunDICOMweb (Hummingbird: STOW/QIDO/WADO) → Archive, Multipart
 //       ← YingyunCLI (the `yingyun` executable)
+//   YingyunNetwork (DICOM upper layer, association, DIMSE, NIO server; a StoreHandler seam) → DICOM
+//   YingyunDIMSEService (the StoreHandler over the ingest pipeline) → Network, Archive
 import PackageDescription
 
 let upcoming: [SwiftSetting] = [
@@ -105,6 +107,8 @@ let package = Package(
                 "YingyunDICOMweb",
                 "YingyunStore",
                 "YingyunCatalog",
+                "YingyunNetwork",
+                "YingyunDIMSEService",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,6 +151,49 @@ let package = Package(
         .testTarget(
             name: "YingyunCLITests",
             dependencies: ["YingyunCLI", "YingyunCatalog"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "YingyunNetwork",
+            dependencies: [
+                "YingyunDICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "YingyunNetworkTests",
+            dependencies: [
+                "YingyunNetwork", "YingyunDICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "YingyunDIMSEService",
+            dependencies: [
+                "YingyunNetwork", "YingyunArchive", "YingyunCatalog", "YingyunStore", "YingyunDICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "YingyunDIMSEServiceTests",
+            dependencies: [
+                "YingyunDIMSEService", "YingyunNetwork", "YingyunArchive", "YingyunCatalog", "YingyunStore",
+                "YingyunDICOM", "YingyunDICOMIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
     ]
