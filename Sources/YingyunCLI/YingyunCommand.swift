@@ -9,6 +9,7 @@ struct YingyunCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, ImportCommand.self, VerifyCommand.self,
             DumpCommand.self, JSONCommand.self, ScanCommand.self,
+            EchoCommand.self, SendCommand.self,
         ]
     )
 }
