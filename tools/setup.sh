@@ -12,8 +12,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 # Python peers, pinned. Debian's own python3 refuses system-wide pip installs without the flag.
-PY_PKGS=(pydicom==3.0.2 dicomweb-client==0.61.2 requests)
-if ! python3 -c 'import pydicom, dicomweb_client, requests, sys; sys.exit(pydicom.__version__ != "3.0.2")' 2>/dev/null; then
+PY_PKGS=(pydicom==3.0.2 dicomweb-client==0.61.2 requests pynetdicom==3.0.4)
+if ! python3 -c 'import pydicom, dicomweb_client, requests, pynetdicom, sys; sys.exit(pydicom.__version__ != "3.0.2" or pynetdicom.__version__ != "3.0.4")' 2>/dev/null; then
   python3 -m pip install -q "${PY_PKGS[@]}" 2>/dev/null \
     || python3 -m pip install -q --break-system-packages "${PY_PKGS[@]}"
 fi

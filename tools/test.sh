@@ -20,5 +20,7 @@ echo "== peer: dcmtk dcmdump lists the same elements as yingyun dump (fixtures +
 python3 Tests/Peers/compare_dcmdump.py "$bin"
 echo "== peer: CLI contract on fixtures and bad input"
 bash Tests/Peers/cli_contract.sh "$bin"
+echo "== peers: the DICOM listener on 127.0.0.1 (dcmtk, pynetdicom, our SCU against storescp, bad input)"
+bash Tests/Peers/dimse_contract.sh "$bin"
 echo "== peers: the DICOMweb server on 127.0.0.1 (dicomweb-client, bad input, crash, memory)"
 bash Tests/Peers/server_contract.sh "$bin"
