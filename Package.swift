@@ -10,6 +10,8 @@
 //       ← YingyunCLI (the `yingyun` executable)
 //   CYingyunCodecs (C: setjmp-safe libjpeg-turbo, OpenJPEG, CharLS wrappers)
 //     ← YingyunImaging (pixel data decoding, rendering) → YingyunDICOM
+//   YingyunNetwork (DICOM upper layer, association, DIMSE, NIO server; a StoreHandler seam) → DICOM
+//   YingyunDIMSEService (the StoreHandler over the ingest pipeline) → Network, Archive
 import PackageDescription
 
 let upcoming: [SwiftSetting] = [
@@ -108,6 +110,8 @@ let package = Package(
                 "YingyunStore",
                 "YingyunCatalog",
                 "YingyunImaging",
+                "YingyunNetwork",
+                "YingyunDIMSEService",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -168,6 +172,49 @@ let package = Package(
             name: "YingyunImagingTests",
             dependencies: [
                 "YingyunImaging", "YingyunDICOM", "YingyunDICOMIO", .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "YingyunNetwork",
+            dependencies: [
+                "YingyunDICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "YingyunNetworkTests",
+            dependencies: [
+                "YingyunNetwork", "YingyunDICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "YingyunDIMSEService",
+            dependencies: [
+                "YingyunNetwork", "YingyunArchive", "YingyunCatalog", "YingyunStore", "YingyunDICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "YingyunDIMSEServiceTests",
+            dependencies: [
+                "YingyunDIMSEService", "YingyunNetwork", "YingyunArchive", "YingyunCatalog", "YingyunStore",
+                "YingyunDICOM", "YingyunDICOMIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

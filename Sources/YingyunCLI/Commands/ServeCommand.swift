@@ -1,6 +1,10 @@
 import ArgumentParser
+import Foundation
 import Logging
 import YingyunArchive
+import YingyunCatalog
+import YingyunDIMSEService
+import YingyunNetwork
 import YingyunStore
 import YingyunDICOMweb
 
@@ -10,11 +14,12 @@ import YingyunDICOMweb
 private let M_ARENA_MAX: Int32 = -8
 #endif
 
-/// `yingyun serve`: the DICOMweb server on embedded defaults (SQLite catalog, file blob store).
+/// `yingyun serve`: the DICOMweb server and the DICOM listener (C-ECHO, C-STORE) on embedded
+/// defaults (SQLite catalog, file blob store).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the DICOMweb server (STOW-RS, QIDO-RS, WADO-RS) on a data directory.")
+        abstract: "Run the DICOMweb server (STOW-RS, QIDO-RS, WADO-RS) and the DICOM listener (C-ECHO, C-STORE) on a data directory.")
 
     @OptionGroup var options: DataDirectoryOptions
 
@@ -30,6 +35,43 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .customLong("dicom-port"),
+            help: "DICOM (DIMSE) port; 0 = no DICOM listener. Default 11112 (if that port is taken, the listener is skipped with a warning; an explicit port must bind).")
+    var dicomPort: Int?
+
+    @Option(name: .customLong("ae-title"), help: "Our AE title: the called AE title associations must name.")
+    var aeTitle: String = "YINGYUN"
+
+    @Option(name: .customLong("ae-config"),
+            help: "JSON file of known application entities (strict by default: unknown calling AEs are rejected). Without it any calling AE may store.")
+    var aeConfig: String?
+
+    @Option(name: .customLong("dicom-max-pdu"), help: "Maximum P-DATA-TF length we accept (bytes).")
+    var dicomMaxPDU: UInt32 = 1 << 20
+
+    @Option(name: .customLong("dicom-artim-timeout"), help: "Seconds to wait for A-ASSOCIATE-RQ after connect and for the peer to close after release/abort.")
+    var dicomARTIMTimeout: Double = 30
+
+    @Option(name: .customLong("dicom-idle-timeout"), help: "Seconds an established association may stay silent before it is aborted.")
+    var dicomIdleTimeout: Double = 300
+
+    func validate() throws {
+        guard AETitle.isValid(aeTitle) else { throw ValidationError("--ae-title must be 1-16 characters without backslash") }
+        if let p = dicomPort, !(0...65535).contains(p) { throw ValidationError("--dicom-port must be 0...65535") }
+        guard dicomARTIMTimeout > 0, dicomIdleTimeout > 0 else { throw ValidationError("timeouts must be positive") }
+        guard dicomMaxPDU >= 4096 else { throw ValidationError("--dicom-max-pdu must be at least 4096") }
+    }
+
+    /// The AE directory: the file given, else an open one (any calling AE may store).
+    func applicationEntities() throws -> ApplicationEntityDirectory {
+        guard let aeConfig else { return ApplicationEntityDirectory(strict: false, defaultPermissions: [.store]) }
+        do {
+            return try ApplicationEntityDirectory.load(path: aeConfig)
+        } catch {
+            throw ValidationError("cannot read --ae-config \(aeConfig): \(error)")
+        }
+    }
+
     /// Request tasks hop between many threads; glibc gives each its own arena, and each arena
     /// keeps memory it freed (RSS grew by 200 MB during one 1 GB retrieval under load). Four
     /// arenas bound that; retrieval recycles its chunk buffers, so it hardly allocates anyway.
@@ -44,7 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         Self.boundMallocRetention()
         var logger = Logger(label: "yingyun")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        var (archive, store) = try options.openArchive(logger: logger)
+        let directory = try applicationEntities()
+        var (archive, store) = try openArchive(directory: directory, logger: logger)
         // A crash may have left temporaries and objects without rows: settle them before serving.
         let temps = try store.cleanTemporaries()
         let recovery = try await archive.recover()
@@ -65,9 +108,60 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger)
         server.transcoder = Transcoder(decoder: ImagingPixelDataDecoder())
         server.rendering = rendering
+        let http = server
         let worker = Task { await thumbnails.run() }
         defer { worker.cancel() }
         logger.notice("listening", metadata: ["url": "http://\(host):\(httpPort)/dicomweb"])
-        try await server.run()
+        let port = dicomPort ?? 11112
+        guard port != 0 else {
+            try await http.run()
+            return
+        }
+        let dimse = DIMSEServer(
+            configuration: DIMSEServerConfiguration(
+                host: host, port: port, aeTitle: aeTitle, directory: directory, maximumPDULength: dicomMaxPDU,
+                artimTimeout: .milliseconds(Int64(dicomARTIMTimeout * 1000)),
+                idleTimeout: .milliseconds(Int64(dicomIdleTimeout * 1000))),
+            handler: ArchiveStoreHandler(archive: archive, logger: logger),
+            logger: logger)
+        let explicit = dicomPort != nil
+        let dimseLogger = logger
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // The HTTP server returns on SIGTERM/SIGINT (graceful shutdown): the listener stops with it.
+            group.addTask { try await http.run() }
+            group.addTask {
+                do {
+                    try await dimse.run()
+                } catch where !explicit && !(error is CancellationError) {
+                    dimseLogger.warning("DICOM listener not started: default port 11112 unavailable", metadata: ["error": "\(error)"])
+                    // Keep serving HTTP: wait to be cancelled with it.
+                    while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+                }
+            }
+            // The first to end (or fail) ends both.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// As `DataDirectoryOptions.openArchive`, with the AE directory's default issuers added to
+    /// the identity policy (keyed by the DIMSE source label "DIMSE:<AE>@<address>").
+    func openArchive(directory: ApplicationEntityDirectory, logger: Logger) throws -> (Archive, FileBlobStore) {
+        var policy = try options.identityPolicy()
+        let (issuers, unkeyed) = ArchiveStoreHandler.defaultIssuers(directory)
+        for (source, issuer) in issuers where policy.defaultIssuerBySource[source] == nil {
+            policy.defaultIssuerBySource[source] = issuer
+        }
+        if !unkeyed.isEmpty {
+            logger.warning("default issuer ignored for AEs without configured addresses (sources are keyed by address)",
+                           metadata: ["ae": "\(unkeyed.joined(separator: ","))"])
+        }
+        try FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
+        let store = try FileBlobStore(root: options.data)
+        let catalog = try SQLiteCatalog(path: options.data + "/catalog.sqlite", policy: policy)
+        guard let conflict = ConflictPolicy(rawValue: options.onConflict) else {
+            throw ValidationError("--on-conflict must be reject or replace")
+        }
+        return (Archive(store: store, catalog: catalog, conflictPolicy: conflict, logger: logger), store)
     }
 }

@@ -1,0 +1,177 @@
+public import NIOCore
+import NIOPosix
+public import YingyunDICOM
+
+/// A DICOM association requestor (SCU), for `yingyun echo|send` and tests: connects with
+/// TCP_NODELAY, sends the A-ASSOCIATE-RQ, runs `body` on the established association, then
+/// releases it (or aborts it when `body` throws).
+public enum DIMSEClient {
+    /// - Parameters:
+    ///   - host, port: the peer.
+    ///   - request: the A-ASSOCIATE-RQ (our user information is filled in when absent).
+    ///   - body: the work on the association.
+    /// - Returns: what `body` returns.
+    /// - Throws: connection errors; `DIMSEError` (`.associationRejected`, `.associationAborted`...).
+    public static func withAssociation<R: Sendable>(
+        host: String, port: Int, request: AssociateRequest, connectTimeout: TimeAmount = .seconds(10),
+        _ body: (inout DIMSEAssociation) async throws -> R
+    ) async throws -> R {
+        var request = request
+        if request.userInformation.maximumLength == nil { request.userInformation.maximumLength = 1 << 20 }
+        if request.userInformation.implementationClassUID == nil {
+            request.userInformation.implementationClassUID = Implementation.classUID
+            request.userInformation.implementationVersionName = Implementation.versionName
+        }
+        let ourMaximum = Int(request.userInformation.maximumLength ?? 0)
+        let decoder = PDUDecoder(maximumPDataLength: ourMaximum == 0 ? Int(UInt32.max) : ourMaximum)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(connectTimeout)
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PDUFrameDecoder(decoder: decoder)))
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(PDUFrameEncoder()))
+                    return try NIOAsyncChannel<InboundPDU, PDU>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            var iterator = inbound.makeAsyncIterator()
+            try await outbound.write(.associateRQ(request))
+            guard let first = try await iterator.next() else {
+                throw DIMSEError(.connectionClosed, "connection closed before the association was answered")
+            }
+            let accept: AssociateAccept
+            switch first {
+            case .pdu(.associateAC(let ac)): accept = ac
+            case .pdu(.associateRJ(let rj)):
+                throw DIMSEError(.associationRejected, "association rejected: result \(rj.result.rawValue), source \(rj.source), reason \(rj.reason)")
+            case .pdu(.abort(let a)):
+                throw DIMSEError(.associationAborted, "association aborted: source \(a.source), reason \(a.reason)")
+            case .pdu(let other):
+                throw DIMSEError(.unexpectedPDU, "\(other.type) instead of A-ASSOCIATE-AC")
+            case .invalid(let e):
+                throw DIMSEError(.unexpectedPDU, "invalid answer to A-ASSOCIATE-RQ: \(e)")
+            }
+            var association = DIMSEAssociation(request: request, accept: accept) { pdus in
+                try await outbound.write(contentsOf: pdus)
+            } next: {
+                try await iterator.next()
+            }
+            do {
+                let result = try await body(&association)
+                try await association.release()
+                return result
+            } catch {
+                try? await outbound.write(.abort(.serviceUser))
+                throw error
+            }
+        }
+    }
+}
+
+/// An established association, requestor side: DIMSE requests one at a time.
+public struct DIMSEAssociation {
+    public let request: AssociateRequest
+    public let accept: AssociateAccept
+    let send: ([PDU]) async throws -> Void
+    let next: () async throws -> InboundPDU?
+    let fragmenter: PDVFragmenter
+    private var messageID: UInt16 = 0
+    private var released = false
+
+    init(request: AssociateRequest, accept: AssociateAccept, send: @escaping ([PDU]) async throws -> Void, next: @escaping () async throws -> InboundPDU?) {
+        self.request = request
+        self.accept = accept
+        self.send = send
+        self.next = next
+        self.fragmenter = PDVFragmenter(peerMaximumLength: accept.userInformation.maximumLength ?? 0)
+    }
+
+    /// The accepted presentation context for an abstract syntax (and transfer syntax, if given).
+    public func contextID(abstractSyntax: String, transferSyntax: String? = nil) -> UInt8? {
+        for result in accept.presentationContexts where result.result == .acceptance {
+            guard let proposed = request.presentationContexts.first(where: { $0.id == result.id }),
+                proposed.abstractSyntax == abstractSyntax
+            else { continue }
+            if let transferSyntax, result.transferSyntax != transferSyntax { continue }
+            return result.id
+        }
+        return nil
+    }
+
+    /// C-ECHO (PS3.7 §9.1.5).
+    public mutating func echo() async throws -> DIMSEStatus {
+        guard let id = contextID(abstractSyntax: SOPClasses.verification) else {
+            throw DIMSEError(.noAcceptedContext, "the peer accepted no Verification presentation context")
+        }
+        messageID &+= 1
+        let command = CommandSet.request(.cEchoRQ, messageID: messageID, affectedSOPClassUID: SOPClasses.verification, hasDataSet: false)
+        try await send(fragmenter.pdus(command.encoded(), contextID: id, isCommand: true))
+        return try await response().status ?? .processingFailure
+    }
+
+    /// C-STORE (PS3.7 §9.1.1): the data set is read from `source` in chunks and sent in PDUs of
+    /// the peer's maximum length; never held whole.
+    /// - Parameters:
+    ///   - range: the data set's bytes in `source` (after the File Meta Information).
+    /// - Returns: the response command (status, error comment).
+    public mutating func store(
+        sopClassUID: String, sopInstanceUID: String, contextID: UInt8, source: any ByteSource, range: Range<Int>,
+        chunkSize: Int = 1 << 20
+    ) async throws -> CommandSet {
+        messageID &+= 1
+        let command = CommandSet.request(
+            .cStoreRQ, messageID: messageID, affectedSOPClassUID: sopClassUID, affectedSOPInstanceUID: sopInstanceUID,
+            priority: 0, hasDataSet: true)
+        try await send(fragmenter.pdus(command.encoded(), contextID: contextID, isCommand: true))
+        var offset = range.lowerBound
+        // A chunk is a whole number of fragments, so PDUs stay full except the last.
+        let step = max(fragmenter.maximumFragment, (chunkSize / fragmenter.maximumFragment) * fragmenter.maximumFragment)
+        repeat {
+            let n = min(step, range.upperBound - offset)
+            let chunk = try source.bytes(at: offset, count: n)
+            offset += n
+            try await send(fragmenter.pdus(chunk, contextID: contextID, isCommand: false, final: offset >= range.upperBound))
+        } while offset < range.upperBound
+        return try await response()
+    }
+
+    /// Reads PDUs until a whole command arrives (data sets in responses are not expected here).
+    mutating func response() async throws -> CommandSet {
+        var bytes = ByteBuffer()
+        while true {
+            guard let item = try await next() else {
+                throw DIMSEError(.connectionClosed, "connection closed while waiting for a response")
+            }
+            switch item {
+            case .pdu(.pData(let p)):
+                for pdv in p.values where pdv.isCommand {
+                    var f = pdv.fragment
+                    bytes.writeBuffer(&f)
+                    if pdv.isLast { return try CommandSet.decode(bytes) }
+                }
+            case .pdu(.abort(let a)):
+                released = true
+                throw DIMSEError(.associationAborted, "association aborted by the peer: source \(a.source), reason \(a.reason)")
+            case .pdu(let other):
+                throw DIMSEError(.unexpectedPDU, "\(other.type) while waiting for a response")
+            case .invalid(let e):
+                throw DIMSEError(.unexpectedPDU, "invalid PDU from the peer: \(e)")
+            }
+        }
+    }
+
+    /// A-RELEASE (PS3.8 §7.2).
+    public mutating func release() async throws {
+        guard !released else { return }
+        released = true
+        try await send([.releaseRQ])
+        while let item = try await next() {
+            switch item {
+            case .pdu(.releaseRP): return
+            case .pdu(.abort): return
+            default: continue
+            }
+        }
+    }
+}

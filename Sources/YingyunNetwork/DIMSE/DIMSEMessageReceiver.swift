@@ -1,0 +1,169 @@
+public import Logging
+import NIOCore
+
+/// The DIMSE message layer of one association (PS3.7 §9, PS3.8 Annex E): reassembles command
+/// fragments, streams data set fragments to a store sink as they arrive, and produces the
+/// responses. One message at a time (asynchronous operations window 1/1).
+public struct DIMSEMessageReceiver: Sendable {
+    public let association: AssociationContext
+    let handler: any StoreHandler
+    let logger: Logger
+    /// Commands are a few hundred bytes; anything this large is not a command.
+    static let maximumCommandLength = 64 * 1024
+
+    private var commandBytes: ByteBuffer?
+    private var commandContextID: UInt8 = 0
+    private var inFlight: InFlight?
+
+    /// A request whose data set is arriving.
+    struct InFlight: Sendable {
+        var command: CommandSet
+        var contextID: UInt8
+        var sink: (any StoreSink)?
+        /// The failure to answer once the data set has been read (sink refused or failed).
+        var failure: StoreOutcome?
+        var bytes = 0
+    }
+
+    public init(association: AssociationContext, handler: any StoreHandler, logger: Logger) {
+        self.association = association
+        self.handler = handler
+        self.logger = logger
+    }
+
+    /// One response to send: a command set on a presentation context.
+    public struct Response: Sendable {
+        public var contextID: UInt8
+        public var command: CommandSet
+    }
+
+    /// Handles one PDV.
+    /// - Returns: the responses to send now (at most one).
+    /// - Throws: `DIMSEError` for a protocol violation; the association must then be aborted
+    ///   (call `abort()`).
+    public mutating func receive(_ pdv: PresentationDataValue) async throws(DIMSEError) -> [Response] {
+        guard let context = association.contexts[pdv.presentationContextID] else {
+            throw DIMSEError(.unknownPresentationContext, "PDV on presentation context \(pdv.presentationContextID), which was not accepted")
+        }
+        if pdv.isCommand {
+            guard inFlight == nil else {
+                throw DIMSEError(.unexpectedFragment, "command fragment while a data set is arriving")
+            }
+            if commandBytes == nil {
+                commandBytes = ByteBuffer()
+                commandContextID = pdv.presentationContextID
+            }
+            guard commandContextID == pdv.presentationContextID else {
+                throw DIMSEError(.unexpectedFragment, "command fragments on two presentation contexts")
+            }
+            var fragment = pdv.fragment
+            guard commandBytes!.readableBytes + fragment.readableBytes <= Self.maximumCommandLength else {
+                throw DIMSEError(.commandTooLarge, "command set longer than \(Self.maximumCommandLength) bytes")
+            }
+            commandBytes!.writeBuffer(&fragment)
+            guard pdv.isLast else { return [] }
+            let bytes = commandBytes!
+            commandBytes = nil
+            let command = try CommandSet.decode(bytes)
+            return await dispatch(command, context: context)
+        }
+        guard var current = inFlight, current.contextID == pdv.presentationContextID else {
+            throw DIMSEError(.unexpectedFragment, "data set fragment without a command that announced one")
+        }
+        current.bytes += pdv.fragment.readableBytes
+        if let sink = current.sink, current.failure == nil {
+            do {
+                try await sink.write(pdv.fragment)
+            } catch {
+                current.failure = (error as? StoreRefusal)?.outcome
+                    ?? StoreOutcome(status: .outOfResources, comment: "could not receive the data set")
+                current.sink = nil
+                await sink.abort()
+                logger.info("C-STORE data set refused while arriving", metadata: ["error": "\(error)"])
+            }
+        }
+        inFlight = current
+        guard pdv.isLast else { return [] }
+        inFlight = nil
+        return [await complete(current)]
+    }
+
+    /// The association ended before the message did: drop what was received.
+    public mutating func abort() async {
+        if let sink = inFlight?.sink { await sink.abort() }
+        inFlight = nil
+        commandBytes = nil
+    }
+
+    /// True while a message is half received.
+    public var isIdle: Bool { inFlight == nil && commandBytes == nil }
+
+    private mutating func dispatch(_ command: CommandSet, context: AcceptedPresentationContext) async -> [Response] {
+        let field = command.commandField ?? CommandField(rawValue: 0)
+        switch field {
+        case .cEchoRQ:
+            return [Response(contextID: context.id, command: .response(to: command, status: .success))]
+        case .cStoreRQ:
+            return await beginStore(command, context: context)
+        case .cCancelRQ:
+            return []
+        default:
+            if field.isResponse {
+                logger.info("unexpected DIMSE response ignored", metadata: ["dimse.command": "\(field)"])
+                return []
+            }
+            let response = CommandSet.response(to: command, status: .unrecognizedOperation, errorComment: "\(field) is not supported here")
+            if command.hasDataSet {
+                inFlight = InFlight(command: command, contextID: context.id, sink: nil, failure: StoreOutcome(status: .unrecognizedOperation, comment: "\(field) is not supported here"))
+                return []
+            }
+            return [Response(contextID: context.id, command: response)]
+        }
+    }
+
+    private mutating func beginStore(_ command: CommandSet, context: AcceptedPresentationContext) async -> [Response] {
+        func refuse(_ status: DIMSEStatus, _ comment: String) -> [Response] {
+            if command.hasDataSet {
+                inFlight = InFlight(command: command, contextID: context.id, sink: nil, failure: StoreOutcome(status: status, comment: comment))
+                return []
+            }
+            return [Response(contextID: context.id, command: .response(to: command, status: status, errorComment: comment))]
+        }
+        guard command.hasDataSet else { return refuse(.cannotUnderstand, "C-STORE-RQ without a data set") }
+        guard let sopClass = command.affectedSOPClassUID, let sopInstance = command.affectedSOPInstanceUID,
+            !sopClass.isEmpty, !sopInstance.isEmpty
+        else {
+            return refuse(.cannotUnderstand, "C-STORE-RQ without Affected SOP Class/Instance UID")
+        }
+        guard sopClass == context.abstractSyntax else {
+            return refuse(.sopClassNotSupported, "SOP class differs from the presentation context's")
+        }
+        let request = StoreRequest(
+            callingAETitle: association.callingAETitle, calledAETitle: association.calledAETitle,
+            peerAddress: association.peerAddress, entity: association.entity, sopClassUID: sopClass,
+            sopInstanceUID: sopInstance, transferSyntaxUID: context.transferSyntax, messageID: command.messageID ?? 0,
+            moveOriginatorAETitle: command.moveOriginatorApplicationEntityTitle)
+        do {
+            let sink = try await handler.openStore(request)
+            inFlight = InFlight(command: command, contextID: context.id, sink: sink, failure: nil)
+            return []
+        } catch let refusal as StoreRefusal {
+            return refuse(refusal.outcome.status, refusal.outcome.comment ?? "refused")
+        } catch {
+            logger.warning("store sink could not be opened", metadata: ["error": "\(error)"])
+            return refuse(.outOfResources, "cannot store now")
+        }
+    }
+
+    private func complete(_ current: InFlight) async -> Response {
+        let outcome: StoreOutcome
+        if let failure = current.failure {
+            outcome = failure
+        } else if let sink = current.sink {
+            outcome = await sink.finish()
+        } else {
+            outcome = StoreOutcome(status: .processingFailure, comment: "no sink")
+        }
+        return Response(contextID: current.contextID, command: .response(to: current.command, status: outcome.status, errorComment: outcome.comment))
+    }
+}

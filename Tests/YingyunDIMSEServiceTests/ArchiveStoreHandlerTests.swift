@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import NIOCore
+import Testing
+import YingyunArchive
+import YingyunCatalog
+import YingyunDICOM
+import YingyunDICOMIO
+@testable import YingyunDIMSEService
+import YingyunNetwork
+import YingyunStore
+
+/// C-STORE over TCP into the real ingest pipeline (in-memory blob store, in-memory SQLite).
+@Suite struct ArchiveStoreHandlerTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/dicom").path
+
+    static let files = [
+        "ct_explicit_le.dcm", "ct_implicit_le.dcm", "ct_explicit_be.dcm", "ct_deflated.dcm",
+        "encapsulated_bot.dcm", "encapsulated_no_bot.dcm", "multiframe_native.dcm", "sq_nested_implicit.dcm",
+    ]
+
+    func withListener(_ archive: Archive, _ body: @Sendable (Int) async throws -> Void) async throws {
+        let server = DIMSEServer(
+            configuration: DIMSEServerConfiguration(host: "127.0.0.1", port: 0, maximumPDULength: 16384),
+            handler: ArchiveStoreHandler(archive: archive, logger: Logger(label: "test"), writeSize: 4096),
+            logger: Logger(label: "test"))
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run { continuation.yield($0) } }
+            var it = ports.makeAsyncIterator()
+            guard let port = await it.next() else { return }
+            try await body(port)
+            group.cancelAll()
+        }
+    }
+
+    /// The fixtures in several transfer syntaxes share UIDs: each goes to its own archive.
+    @Test(arguments: files) func storedObjectKeepsTheDataSetBytesAndGetsOurFileMeta(_ name: String) async throws {
+        let archive = Archive(store: InMemoryBlobStore(), catalog: try SQLiteCatalog.inMemory())
+        let item = try StoreSCU.item(name: name, source: FileByteSource(path: Self.fixtures + "/" + name))
+        try await withListener(archive) { port in
+            let results = try await StoreSCU.send([item], host: "127.0.0.1", port: port, callingAETitle: "CT01", calledAETitle: "YINGYUN")
+            #expect(results.map(\.status) == [.success], "\(results)")
+        }
+        let row = try #require(try await archive.catalog.instance(sopInstanceUID: item.sopInstanceUID))
+        #expect(row.transferSyntaxUID == item.transferSyntaxUID)
+        let reader = try archive.store.reader(for: BlobDigest(hex: row.digest)!)
+        let stored = try reader.read(at: 0, count: reader.size)
+        let file = try DICOMFile.parse(stored, options: ParseOptions(stopBeforePixelData: true))
+        let storedDataSet = stored.getSlice(at: file.dataSetOffset, length: stored.readableBytes - file.dataSetOffset)
+        let source = try item.source.bytes(at: item.dataSet.lowerBound, count: item.dataSet.count)
+        #expect(storedDataSet == source, "data set bytes differ")
+        #expect(file.fileMetaInformation[.sourceApplicationEntityTitle]?.stringValue(characterSet: .default)?.trimmingCharacters(in: .whitespaces) == "CT01")
+        #expect(file.fileMetaInformation[.implementationClassUID]?.stringValue(characterSet: .default).map(UID.trimmed) == Implementation.classUID)
+        #expect(try await archive.verify().isClean)
+    }
+
+    @Test func garbageDataSetIsRefusedAndLeavesNothing() async throws {
+        let store = InMemoryBlobStore()
+        let archive = Archive(store: store, catalog: try SQLiteCatalog.inMemory())
+        let garbage = ByteBuffer(bytes: (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        let item = StoreSCU.Item(
+            name: "garbage", source: BufferByteSource(garbage), sopClassUID: "1.2.840.10008.5.1.4.1.1.2",
+            sopInstanceUID: "1.2.3.4.5", transferSyntaxUID: "1.2.840.10008.1.2.1", dataSet: 0..<garbage.readableBytes)
+        // A data set without SOP UIDs (a single element).
+        var noUIDs = ByteBuffer()
+        noUIDs.writeBytes([0x10, 0x00, 0x10, 0x00, 0x50, 0x4E, 4, 0, 0x41, 0x5E, 0x42, 0x20])
+        let empty = StoreSCU.Item(
+            name: "no-uids", source: BufferByteSource(noUIDs), sopClassUID: "1.2.840.10008.5.1.4.1.1.2",
+            sopInstanceUID: "1.2.3.4.6", transferSyntaxUID: "1.2.840.10008.1.2.1", dataSet: 0..<noUIDs.readableBytes)
+        try await withListener(archive) { port in
+            let results = try await StoreSCU.send([item, empty], host: "127.0.0.1", port: port, callingAETitle: "CT01", calledAETitle: "YINGYUN")
+            #expect(results[0].status.category == .failure)
+            #expect(results[0].status.rawValue & 0xF000 == 0xC000 || results[0].status.rawValue & 0xFF00 == 0xA900)
+            #expect(results[1].status == .dataSetDoesNotMatchSOPClass)
+        }
+        #expect(try store.allDigests().isEmpty)
+        #expect(try await archive.catalog.statistics().instances == 0)
+    }
+
+    @Test func sameUIDWithOtherBytesIsADuplicateFailure() async throws {
+        let archive = Archive(store: InMemoryBlobStore(), catalog: try SQLiteCatalog.inMemory())
+        // Same SOP Instance UID, other transfer syntax: other bytes.
+        let a = try StoreSCU.item(name: "a", source: FileByteSource(path: Self.fixtures + "/ct_explicit_le.dcm"))
+        let b = try StoreSCU.item(name: "b", source: FileByteSource(path: Self.fixtures + "/ct_implicit_le.dcm"))
+        try #require(a.sopInstanceUID == b.sopInstanceUID)
+        try await withListener(archive) { port in
+            let results = try await StoreSCU.send([a, a, b], host: "127.0.0.1", port: port, callingAETitle: "CT01", calledAETitle: "YINGYUN")
+            #expect(results.map(\.status) == [.success, .success, .duplicateSOPInstance])
+        }
+        #expect(try archive.store.allDigests().count == 1)
+        #expect(try await archive.verify().isClean)
+    }
+
+    @Test func defaultIssuersAreKeyedBySourceLabel() {
+        let dir = ApplicationEntityDirectory(strict: true, entities: [
+            ApplicationEntity(aeTitle: "CT01", addresses: ["10.0.0.5", "10.0.0.6"], defaultIssuerOfPatientID: "HOSP1"),
+            ApplicationEntity(aeTitle: "MR02", defaultIssuerOfPatientID: "HOSP2"),
+            ApplicationEntity(aeTitle: "US03", addresses: ["10.0.0.9"]),
+        ])
+        let (issuers, unkeyed) = ArchiveStoreHandler.defaultIssuers(dir)
+        #expect(issuers == ["DIMSE:CT01@10.0.0.5": "HOSP1", "DIMSE:CT01@10.0.0.6": "HOSP1"])
+        #expect(unkeyed == ["MR02"])
+    }
+
+    @Test func fileMetaIsValidPart10() throws {
+        let header = FileMetaInformation.header(sopClassUID: "1.2.840.10008.5.1.4.1.1.2", sopInstanceUID: "1.2.3", transferSyntaxUID: "1.2.840.10008.1.2", sourceAETitle: "CT1")
+        let file = try DICOMFile.parse(header)
+        #expect(file.hasPreamble)
+        #expect(file.transferSyntax.uid == "1.2.840.10008.1.2")
+        #expect(file.dataSetOffset == header.readableBytes)
+        #expect(file.fileMetaInformation[.mediaStorageSOPInstanceUID]?.stringValue(characterSet: .default).map(UID.trimmed) == "1.2.3")
+    }
+}
