@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import YingyunArchive
+import YingyunCatalog
 import YingyunStore
 import YingyunDICOMweb
 
@@ -27,6 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "Base URL clients use to reach /dicomweb (default http://HOST:PORT/dicomweb).")
     var publicURL: String?
 
+    @Option(name: .customLong("recognition-windows"),
+            help: "JSON file of mutual-recognition windows per exam item ({\"defaultDays\":30,\"items\":[...]}).")
+    var recognitionWindows: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -52,9 +57,10 @@ struct ServeCommand: AsyncParsableCommand {
             "data": "\(options.data)", "temporaries removed": "\(temps)",
             "reindexed": "\(recovery.reindexed)", "removed": "\(recovery.removed)",
         ])
+        let windows = try recognitionWindows.map { try RecognitionWindows(contentsOf: $0) } ?? RecognitionWindows()
         let server = DICOMwebServer(
             archive: archive,
-            configuration: .init(host: host, port: httpPort, publicBaseURL: publicURL),
+            configuration: .init(host: host, port: httpPort, publicBaseURL: publicURL, recognitionWindows: windows),
             logger: logger)
         logger.notice("listening", metadata: ["url": "http://\(host):\(httpPort)/dicomweb"])
         try await server.run()
