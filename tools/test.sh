@@ -20,5 +20,7 @@ echo "== peer: dcmtk dcmdump lists the same elements as yingyun dump (fixtures +
 python3 Tests/Peers/compare_dcmdump.py "$bin"
 echo "== peer: CLI contract on fixtures and bad input"
 bash Tests/Peers/cli_contract.sh "$bin"
+echo "== peers: the patient master index over HTTP (dicomweb-client STOW, /mpi, QIDO by linked identifier, CLI)"
+bash Tests/Peers/mpi_contract.sh "$bin"
 echo "== peers: the DICOMweb server on 127.0.0.1 (dicomweb-client, bad input, crash, memory)"
 bash Tests/Peers/server_contract.sh "$bin"
