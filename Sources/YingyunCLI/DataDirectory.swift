@@ -20,6 +20,13 @@ struct DataDirectoryOptions: ParsableArguments {
             help: "Issuer of patient IDs for a source that sends none, as SOURCE=ISSUER (repeatable; sources are HTTP:<address>, IMPORT).")
     var defaultIssuer: [String] = []
 
+    @Option(name: .customLong("identifier-type"),
+            help: "How a trusted issuer's values are checked, as ISSUER=TYPE (resident-id, health-card, opaque; repeatable; NNCHN=resident-id by default).")
+    var identifierType: [String] = []
+
+    @Flag(name: .customLong("no-linking"), help: "Do not link patients on trusted identifiers at ingest (for measurements).")
+    var noLinking = false
+
     func identityPolicy() throws -> IdentityPolicy {
         var defaults: [String: String] = [:]
         for pair in defaultIssuer {
@@ -28,7 +35,16 @@ struct DataDirectoryOptions: ParsableArguments {
             }
             defaults[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
         }
-        return IdentityPolicy(trustedIssuers: Set(trustedIssuer), defaultIssuerBySource: defaults)
+        var types = IdentityPolicy.standardIdentifierTypes
+        for pair in identifierType {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let type = TrustedIdentifierType(rawValue: parts[1]) else {
+                throw ValidationError("--identifier-type takes ISSUER=resident-id|health-card|opaque, got \(pair)")
+            }
+            types[parts[0]] = type
+        }
+        return IdentityPolicy(
+            trustedIssuers: Set(trustedIssuer), defaultIssuerBySource: defaults, identifierTypes: types, linking: !noLinking)
     }
 
     /// Opens (creating if needed) the blob store and catalog under the data directory.

@@ -8,7 +8,7 @@ struct YingyunCommand: AsyncParsableCommand {
         abstract: "Yingyun (影云): a medical imaging cloud store.",
         subcommands: [
             ServeCommand.self, ImportCommand.self, VerifyCommand.self,
-            DumpCommand.self, JSONCommand.self, ScanCommand.self,
+            DumpCommand.self, JSONCommand.self, ScanCommand.self, MPICommand.self,
             PixelsCommand.self, RenderCommand.self,
             EchoCommand.self, SendCommand.self,
         ]

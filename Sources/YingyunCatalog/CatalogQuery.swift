@@ -28,6 +28,10 @@ public struct CatalogQuery: Sendable {
     public var offset: Int
     /// Restrict to one master patient.
     public var masterPatientID: String?
+    /// Restrict to the master patient any of whose identifiers (a hospital's PatientID + issuer,
+    /// or a trusted identifier) is this one: a reader at hospital B finds hospital A's studies
+    /// by B's PatientID.
+    public var linkedIdentifier: PatientIdentifier?
 
     public init(
         level: QueryLevel, studyInstanceUID: String? = nil, seriesInstanceUID: String? = nil,

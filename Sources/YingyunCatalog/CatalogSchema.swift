@@ -14,6 +14,9 @@ enum CatalogSchema {
         migrator.registerMigration("v1-patients-studies-series-instances") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-patient-master-index") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -139,5 +142,58 @@ enum CatalogSchema {
             replaced_at REAL NOT NULL
         );
         CREATE INDEX instance_history_by_uid ON instance_history(sop_instance_uid);
+        """
+
+    /// The patient master index: link provenance, merged masters, every identifier a local
+    /// identity presented (trusted, invalid, conflicting), review candidates, the audit trail,
+    /// and procedure codes for prior-study lookup by exam item.
+    private static let v2 = """
+        ALTER TABLE master_patient ADD COLUMN merged_into INTEGER REFERENCES master_patient(id);
+        ALTER TABLE local_identity ADD COLUMN link_rule TEXT NOT NULL DEFAULT 'new';
+        ALTER TABLE local_identity ADD COLUMN link_operator TEXT;
+        ALTER TABLE local_identity ADD COLUMN link_reason TEXT;
+        ALTER TABLE local_identity ADD COLUMN linked_at REAL;
+        CREATE INDEX local_identity_by_birth_date ON local_identity(birth_date);
+        CREATE INDEX local_identity_by_issuer ON local_identity(issuer);
+        CREATE INDEX trusted_identifier_by_local_identity ON trusted_identifier(local_identity_id);
+        ALTER TABLE identity_conflict ADD COLUMN kind TEXT NOT NULL DEFAULT 'masters';
+        CREATE TABLE identity_identifier (
+            id INTEGER PRIMARY KEY,
+            local_identity_id INTEGER NOT NULL REFERENCES local_identity(id),
+            issuer TEXT NOT NULL,
+            value TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            first_seen REAL NOT NULL,
+            UNIQUE (local_identity_id, issuer, value)
+        );
+        CREATE TABLE review_candidate (
+            id INTEGER PRIMARY KEY,
+            local_identity_a INTEGER NOT NULL REFERENCES local_identity(id),
+            local_identity_b INTEGER NOT NULL REFERENCES local_identity(id),
+            score REAL NOT NULL,
+            reasons TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open',
+            created_at REAL NOT NULL,
+            UNIQUE (local_identity_a, local_identity_b)
+        );
+        CREATE INDEX review_candidate_by_status ON review_candidate(status, score DESC);
+        CREATE TABLE mpi_audit (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            operator TEXT NOT NULL,
+            action TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            master_id INTEGER,
+            other_master_id INTEGER,
+            local_identity_id INTEGER,
+            moved TEXT,
+            previous TEXT,
+            reverses INTEGER REFERENCES mpi_audit(id),
+            reversed_by INTEGER REFERENCES mpi_audit(id)
+        );
+        CREATE INDEX mpi_audit_by_master ON mpi_audit(master_id, action);
+        CREATE INDEX mpi_audit_by_local_identity ON mpi_audit(local_identity_id, action);
+        ALTER TABLE study ADD COLUMN procedure_codes TEXT;
         """
 }

@@ -10,14 +10,18 @@ import GRDB
 ///   `urn:yingyun:no-patient-id:<StudyInstanceUID>`): instances without an ID are never filed
 ///   under someone else, and the study still has one patient.
 /// - Trusted identifiers: OtherPatientIDsSequence items with a trusted issuer, and the local
-///   identity itself when its issuer is trusted.
+///   identity itself when its issuer is trusted — each validated for its type (the resident ID's
+///   check character); an invalid value is recorded (`identity_identifier`, status "invalid")
+///   and links nothing.
+/// - One identity, one value per trusted authority: a second, different value (in the same
+///   instance or later) is "conflicting": recorded as a conflict, never used to link.
 /// - One master among the trusted identifiers → that master. If the local identity already has
-///   another master that owns no trusted identifier (it was only this identity), the identity and
-///   its studies move over and the empty master is removed; otherwise nothing merges and a
-///   conflict is recorded.
+///   another master that owns no trusted identifier and was not placed there by an operator, the
+///   identity and its studies move over and the empty master is removed; otherwise nothing
+///   merges and a conflict is recorded.
 /// - Trusted identifiers pointing at several masters → no merge: keep the local identity's master
 ///   (or a new one) and record a conflict row per disagreeing identifier.
-/// - Demographics never link.
+/// - Demographics never link: a new identity only gets review candidates (`CandidateFinder`).
 struct IdentityResolver {
     let db: Database
     let now: Double
@@ -28,6 +32,8 @@ struct IdentityResolver {
         var issuer: String
     }
 
+    typealias Identifier = (issuer: String, value: String)
+
     static let noPatientIDIssuerPrefix = "urn:yingyun:no-patient-id:"
 
     func resolve(_ a: IndexedAttributes, source: String, policy: IdentityPolicy) throws -> Resolution {
@@ -36,23 +42,51 @@ struct IdentityResolver {
             ?? (IdentityPolicy.unknownIssuer + ":" + source)
         if patientID.isEmpty { issuer = IdentityResolver.noPatientIDIssuerPrefix + a.studyInstanceUID }
 
-        var trusted: [(issuer: String, value: String)] = []
-        func addTrusted(_ i: String, _ v: String) {
-            if policy.trustedIssuers.contains(i), !trusted.contains(where: { $0.issuer == i && $0.value == v }) {
-                trusted.append((i, v))
+        // Validate what claims to be trusted.
+        var trusted: [Identifier] = []
+        var invalid: [(issuer: String, value: String, reason: String)] = []
+        func consider(_ i: String, _ v: String) {
+            guard policy.linking, let type = policy.type(ofTrusted: i) else { return }
+            switch type.validate(v) {
+            case .success(let canonical):
+                if !trusted.contains(where: { $0.issuer == i && $0.value == canonical }) { trusted.append((i, canonical)) }
+            case .failure(let problem):
+                invalid.append((i, v, problem.description))
             }
         }
-        if !patientID.isEmpty { addTrusted(issuer, patientID) }
-        for other in a.otherPatientIDs { if let i = other.issuer { addTrusted(i, other.value) } }
+        if !patientID.isEmpty { consider(issuer, patientID) }
+        for other in a.otherPatientIDs { if let i = other.issuer { consider(i, other.value) } }
 
         let local = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, master_id FROM local_identity WHERE patient_id = ? AND issuer = ?"),
+            db.cachedStatement(sql: "SELECT id, master_id, link_rule FROM local_identity WHERE patient_id = ? AND issuer = ?"),
             arguments: [patientID, issuer]
-        ).map { (id: $0[0] as Int64, master: $0[1] as Int64) }
+        ).map { (id: $0[0] as Int64, master: $0[1] as Int64, rule: $0[2] as String) }
+
+        // One value per authority per identity.
+        var known: [String: String] = [:]
+        if let local, !trusted.isEmpty {
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT issuer, value FROM identity_identifier WHERE local_identity_id = ? AND status = 'trusted'"),
+                arguments: [local.id])
+            for r in rows { known[r[0]] = r[1] }
+        }
+        var accepted: [Identifier] = []
+        var conflictingValues: [Identifier] = []
+        for t in trusted {
+            let sameAuthority = trusted.filter { $0.issuer == t.issuer }
+            if let k = known[t.issuer] {
+                if t.value == k { accepted.append(t) } else { conflictingValues.append(t) }
+            } else if sameAuthority.count == 1 {
+                accepted.append(t)
+            } else {
+                conflictingValues.append(t)
+            }
+        }
 
         var mapped: [(issuer: String, value: String, master: Int64?)] = []
         let lookup = try db.cachedStatement(sql: "SELECT master_id FROM trusted_identifier WHERE issuer = ? AND value = ?")
-        for t in trusted {
+        for t in accepted {
             mapped.append((t.issuer, t.value, try Int64.fetchOne(lookup, arguments: [t.issuer, t.value])))
         }
         var trustedMasters: [Int64] = []
@@ -60,6 +94,7 @@ struct IdentityResolver {
 
         var master: Int64
         var conflicting = false
+        var linkedByRule = false
         switch (trustedMasters.count, local) {
         case (0, let l?):
             master = l.master
@@ -67,14 +102,16 @@ struct IdentityResolver {
             master = try newMaster()
         case (1, nil):
             master = trustedMasters[0]
+            linkedByRule = true
         case (1, let l?):
             master = l.master
             if l.master != trustedMasters[0] {
-                if try ownsTrustedIdentifier(l.master) {
+                let pinned = l.rule == "operator"
+                if try pinned || ownsTrustedIdentifier(l.master) {
                     conflicting = true
                 } else {
                     master = trustedMasters[0]
-                    try relink(localIdentity: l.id, from: l.master, to: master)
+                    try relink(localIdentity: l.id, from: l.master, to: master, issuer: accepted[0].issuer)
                 }
             }
         default:
@@ -83,6 +120,7 @@ struct IdentityResolver {
         }
 
         let localID: Int64
+        let isNew = local == nil
         if let local {
             localID = local.id
             try db.cachedStatement(
@@ -94,10 +132,15 @@ struct IdentityResolver {
         } else {
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO local_identity (patient_id, issuer, master_id, name, birth_date, sex)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO local_identity
+                        (patient_id, issuer, master_id, name, birth_date, sex, link_rule, link_reason, linked_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
-            ).execute(arguments: [patientID, issuer, master, a.patientName, a.patientBirthDate, a.patientSex])
+            ).execute(arguments: [
+                patientID, issuer, master, a.patientName, a.patientBirthDate, a.patientSex,
+                linkedByRule ? "trusted-identifier" : "new",
+                linkedByRule ? "same \(accepted[0].issuer) identifier" : nil, now,
+            ])
             localID = db.lastInsertedRowID
         }
 
@@ -106,19 +149,44 @@ struct IdentityResolver {
         for m in mapped where m.master == nil {
             try insertTrusted.execute(arguments: [m.issuer, m.value, master, localID])
         }
-        if conflicting {
+        if !accepted.isEmpty || !conflictingValues.isEmpty || !invalid.isEmpty {
+            let record = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO identity_identifier (local_identity_id, issuer, value, status, reason, first_seen)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+            for t in accepted { try record.execute(arguments: [localID, t.issuer, t.value, "trusted", nil, now]) }
+            for t in conflictingValues {
+                try record.execute(arguments: [
+                    localID, t.issuer, t.value, "conflicting", "another \(t.issuer) value is already trusted for this identity", now,
+                ])
+            }
+            for t in invalid { try record.execute(arguments: [localID, t.issuer, t.value, "invalid", t.reason, now]) }
+        }
+
+        if conflicting || !conflictingValues.isEmpty {
             let record = try db.cachedStatement(
                 sql: """
                     INSERT INTO identity_conflict
-                        (local_identity_id, kept_master_id, other_master_id, issuer, value, study_uid, detected_at)
-                    SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (
-                        SELECT 1 FROM identity_conflict WHERE local_identity_id = ?1 AND other_master_id = ?3
-                        AND issuer = ?4 AND value = ?5)
+                        (local_identity_id, kept_master_id, other_master_id, issuer, value, study_uid, detected_at, kind)
+                    SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS (
+                        SELECT 1 FROM identity_conflict WHERE local_identity_id = ?1 AND issuer = ?4 AND value = ?5)
                     """)
-            for m in mapped {
-                guard let other = m.master, other != master else { continue }
-                try record.execute(arguments: [localID, master, other, m.issuer, m.value, a.studyInstanceUID, now])
+            if conflicting {
+                for m in mapped {
+                    guard let other = m.master, other != master else { continue }
+                    try record.execute(arguments: [localID, master, other, m.issuer, m.value, a.studyInstanceUID, now, "masters"])
+                }
             }
+            for t in conflictingValues {
+                let other = try Int64.fetchOne(lookup, arguments: [t.issuer, t.value]) ?? master
+                try record.execute(arguments: [localID, master, other, t.issuer, t.value, a.studyInstanceUID, now, "values"])
+            }
+        }
+        if isNew, policy.linking {
+            try CandidateFinder(db: db, now: now).suggest(
+                for: localID, master: master,
+                Demographics(name: a.patientName, birthDate: a.patientBirthDate, sex: a.patientSex))
         }
         return Resolution(masterID: master, localIdentityID: localID, issuer: issuer)
     }
@@ -136,8 +204,12 @@ struct IdentityResolver {
 
     /// Moves a local identity (and its studies) to the master its new trusted identifier names;
     /// removes the old master when nothing refers to it any more.
-    private func relink(localIdentity: Int64, from old: Int64, to new: Int64) throws {
-        try db.execute(sql: "UPDATE local_identity SET master_id = ? WHERE id = ?", arguments: [new, localIdentity])
+    private func relink(localIdentity: Int64, from old: Int64, to new: Int64, issuer: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE local_identity SET master_id = ?, link_rule = 'trusted-identifier', link_reason = ?,
+                       linked_at = ?, link_operator = NULL WHERE id = ?
+                """, arguments: [new, "same \(issuer) identifier", now, localIdentity])
         try db.execute(sql: "UPDATE study SET master_id = ? WHERE local_identity_id = ?", arguments: [new, localIdentity])
         try db.execute(
             sql: """
@@ -145,6 +217,8 @@ struct IdentityResolver {
                 AND NOT EXISTS (SELECT 1 FROM local_identity WHERE master_id = ?1)
                 AND NOT EXISTS (SELECT 1 FROM study WHERE master_id = ?1)
                 AND NOT EXISTS (SELECT 1 FROM identity_conflict WHERE kept_master_id = ?1)
+                AND NOT EXISTS (SELECT 1 FROM master_patient WHERE merged_into = ?1)
+                AND NOT EXISTS (SELECT 1 FROM mpi_audit WHERE master_id = ?1 OR other_master_id = ?1)
                 """, arguments: [old])
     }
 }

@@ -21,6 +21,8 @@ struct IndexedAttributes: Sendable {
     var studyID: String?
     var studyDescription: String?
     var institutionName: String?
+    /// ProcedureCodeSequence CodeValues (exam items for prior-study lookup).
+    var procedureCodes: [String] = []
     // Series
     var seriesInstanceUID: String
     var modality: String?
@@ -106,6 +108,9 @@ struct IndexedAttributes: Sendable {
         studyID = text(.studyID)
         studyDescription = text(.studyDescription)
         institutionName = text(.institutionName)
+        for item in ds[.procedureCodeSequence]?.items ?? [] {
+            if let code = text(.codeValue, in: item, itemCharset(item)) { procedureCodes.append(code) }
+        }
 
         modality = text(.modality)
         seriesNumber = integer(.seriesNumber)

@@ -85,6 +85,7 @@ struct Registration {
             a.studyID, a.studyDescription,
             a.patientName, pn.alphabetic, pn.ideographic, pn.phonetic, pn.words,
             a.patientID, a.issuerOfPatientID, a.patientBirthDate, a.patientSex, a.institutionName,
+            a.procedureCodes.isEmpty ? nil : a.procedureCodes.joined(separator: "\\"),
         ]
         if let id = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT id FROM study WHERE uid = ?"), arguments: [a.studyInstanceUID])
@@ -110,6 +111,7 @@ struct Registration {
         "study_id", "study_description",
         "patient_name", "patient_name_a", "patient_name_i", "patient_name_p", "patient_name_words",
         "patient_id", "patient_issuer", "patient_birth_date", "patient_sex", "institution_name",
+        "procedure_codes",
     ]
 
     // MARK: Series

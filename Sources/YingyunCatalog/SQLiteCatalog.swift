@@ -61,6 +61,8 @@ public final class SQLiteCatalog: Catalog {
             return try await writer.read(body)
         } catch let e as CatalogError {
             throw e
+        } catch let e as MPIError {
+            throw e
         } catch {
             throw CatalogError.storage("\(error)")
         }
@@ -71,6 +73,8 @@ public final class SQLiteCatalog: Catalog {
         do {
             return try await writer.write(body)
         } catch let e as CatalogError {
+            throw e
+        } catch let e as MPIError {
             throw e
         } catch {
             throw CatalogError.storage("\(error)")
@@ -222,7 +226,7 @@ public final class SQLiteCatalog: Catalog {
 
 /// Two trusted identifiers of one local identity lead to different master patients: the catalog
 /// kept the existing master and did not merge.
-public struct IdentityConflict: Sendable, Hashable {
+public struct IdentityConflict: Sendable, Hashable, Codable {
     public var patientID: String
     public var issuer: String
     public var keptMasterPatientID: String

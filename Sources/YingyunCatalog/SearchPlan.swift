@@ -33,6 +33,14 @@ struct SearchPlan: Sendable {
             conditions.append("st.master_id = ?")
             arguments.append((Int64(master) ?? -1).databaseValue)
         }
+        if let id = query.linkedIdentifier {
+            // Resolved inside the statement (indexed lookups), so the answer follows links at once.
+            conditions.append("""
+                st.master_id IN (SELECT master_id FROM local_identity WHERE patient_id = ? AND issuer = ?
+                                 UNION SELECT master_id FROM trusted_identifier WHERE issuer = ? AND value = ?)
+                """)
+            arguments += [id.value, id.authority, id.authority, id.value].map(\.databaseValue)
+        }
         for key in query.matchKeys {
             if key.tag == .specificCharacterSet { continue }
             guard let attribute = CatalogAttribute.lookup(key.tag, from: level) else {

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 public import YingyunArchive
+public import YingyunCatalog
 
 /// The DICOMweb Studies Service (PS3.18 §10.3–10.6) under `/dicomweb`, plus `/healthz`.
 public struct DICOMwebServer: Sendable {
@@ -10,11 +11,17 @@ public struct DICOMwebServer: Sendable {
         /// Absolute base of the DICOMweb URLs put in responses (RetrieveURL, BulkDataURI).
         /// Clients send Host headers without the port, so it is configured, not guessed.
         public var publicBaseURL: String
+        /// Mutual-recognition windows per exam item, for the /mpi prior-study lookup.
+        public var recognitionWindows: RecognitionWindows
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, publicBaseURL: String? = nil,
+            recognitionWindows: RecognitionWindows = RecognitionWindows()
+        ) {
             self.host = host
             self.port = port
             self.publicBaseURL = publicBaseURL ?? "http://\(host):\(port)/dicomweb"
+            self.recognitionWindows = recognitionWindows
         }
     }
 
@@ -41,6 +48,11 @@ public struct DICOMwebServer: Sendable {
         let router = Router(context: DICOMwebRequestContext.self)
         let handlers = DICOMwebHandlers(archive: archive, baseURL: configuration.publicBaseURL, logger: logger, rendering: rendering, transcoder: transcoder)
         handlers.register(on: router)
+        // The patient master index, when the catalog is one (the SQLite catalog is).
+        if let index = archive.catalog as? any PatientIndex {
+            MPIHandlers(index: index, windows: configuration.recognitionWindows, baseURL: configuration.publicBaseURL)
+                .register(on: router)
+        }
         return router
     }
 

@@ -34,6 +34,12 @@ enum QIDORequest {
                 q.offset = n
             case "masterpatientid":
                 q.masterPatientID = value
+            case "patientidentifier":
+                do {
+                    q.linkedIdentifier = try PatientIdentifier(parsing: value)
+                } catch {
+                    throw DICOMwebError.badRequest("patientidentifier: \(error)")
+                }
             default:
                 guard let tag = attributeTag(Substring(name)) else {
                     throw DICOMwebError.badRequest("unknown query attribute \(name)")

@@ -12,10 +12,10 @@ import YingyunDICOM
     @Test func sameTrustedIdentifierAtTwoHospitalsLinksOneMaster() async throws {
         let c = try SQLiteCatalog.inMemory(policy: policy)
         try await register(c, TestInstance(study: "1.1", series: "1.1.1", sop: "1.1.1.1", patientID: "A-001",
-                                           issuer: "HOSP-A", otherIDs: [("110101198001010011", "NNCHN")]))
+                                           issuer: "HOSP-A", otherIDs: [("440305197505050030", "NNCHN")]))
         try await register(c, TestInstance(study: "2.1", series: "2.1.1", sop: "2.1.1.1", patientID: "B-777",
                                            issuer: "HOSP-B", patientName: "ZHANG^WEI",
-                                           otherIDs: [("110101198001010011", "NNCHN")]))
+                                           otherIDs: [("440305197505050030", "NNCHN")]))
         let m1 = try await c.masterPatientID(forStudy: "1.1")
         let m2 = try await c.masterPatientID(forStudy: "2.1")
         #expect(m1 != nil && m1 == m2)
@@ -27,9 +27,9 @@ import YingyunDICOM
     @Test func sameDemographicsDifferentNationalIDsStaySeparate() async throws {
         let c = try SQLiteCatalog.inMemory(policy: policy)
         try await register(c, TestInstance(study: "1.1", series: "1.1.1", sop: "1.1.1.1", patientID: "A-001",
-                                           issuer: "HOSP-A", otherIDs: [("110101198001010011", "NNCHN")]))
+                                           issuer: "HOSP-A", otherIDs: [("440305197505050030", "NNCHN")]))
         try await register(c, TestInstance(study: "2.1", series: "2.1.1", sop: "2.1.1.1", patientID: "B-001",
-                                           issuer: "HOSP-B", otherIDs: [("320101198001010022", "NNCHN")]))
+                                           issuer: "HOSP-B", otherIDs: [("330106199009090040", "NNCHN")]))
         #expect(try await c.masterPatientID(forStudy: "1.1") != c.masterPatientID(forStudy: "2.1"))
         #expect(try await c.statistics().masterPatients == 2)
     }
@@ -69,12 +69,12 @@ import YingyunDICOM
     @Test func conflictingTrustedIdentifiersAreRecordedNotMerged() async throws {
         let c = try SQLiteCatalog.inMemory(policy: policy)
         try await register(c, TestInstance(study: "1.1", series: "1.1.1", sop: "1.1.1.1", patientID: "A-001",
-                                           issuer: "HOSP-A", otherIDs: [("ID-ONE", "NNCHN")]))
+                                           issuer: "HOSP-A", otherIDs: [("110101198001010010", "NNCHN")]))
         try await register(c, TestInstance(study: "2.1", series: "2.1.1", sop: "2.1.1.1", patientID: "B-001",
-                                           issuer: "HOSP-B", otherIDs: [("ID-TWO", "NNCHN")]))
+                                           issuer: "HOSP-B", otherIDs: [("320101198001010028", "NNCHN")]))
         // HOSP-A's patient later arrives carrying both national IDs.
         try await register(c, TestInstance(study: "3.1", series: "3.1.1", sop: "3.1.1.1", patientID: "A-001",
-                                           issuer: "HOSP-A", otherIDs: [("ID-ONE", "NNCHN"), ("ID-TWO", "NNCHN")]))
+                                           issuer: "HOSP-A", otherIDs: [("110101198001010010", "NNCHN"), ("320101198001010028", "NNCHN")]))
         let m1 = try await c.masterPatientID(forStudy: "1.1")
         let m2 = try await c.masterPatientID(forStudy: "2.1")
         #expect(m1 != m2)
@@ -83,10 +83,10 @@ import YingyunDICOM
         #expect(conflicts.count == 1)
         #expect(conflicts.first?.keptMasterPatientID == m1)
         #expect(conflicts.first?.otherMasterPatientID == m2)
-        #expect(conflicts.first?.identifierValue == "ID-TWO")
+        #expect(conflicts.first?.identifierValue == "320101198001010028")
         // A second instance of the same study does not add a duplicate conflict row.
         try await register(c, TestInstance(study: "3.1", series: "3.1.1", sop: "3.1.1.2", patientID: "A-001",
-                                           issuer: "HOSP-A", otherIDs: [("ID-ONE", "NNCHN"), ("ID-TWO", "NNCHN")]))
+                                           issuer: "HOSP-A", otherIDs: [("110101198001010010", "NNCHN"), ("320101198001010028", "NNCHN")]))
         #expect(try await c.identityConflicts().count == 1)
         #expect(try await c.statistics().masterPatients == 2)
     }
@@ -96,11 +96,11 @@ import YingyunDICOM
         try await register(c, TestInstance(study: "1.1", series: "1.1.1", sop: "1.1.1.1", patientID: "A-001",
                                            issuer: "HOSP-A"))
         try await register(c, TestInstance(study: "2.1", series: "2.1.1", sop: "2.1.1.1", patientID: "B-001",
-                                           issuer: "HOSP-B", otherIDs: [("ID-ONE", "NNCHN")]))
+                                           issuer: "HOSP-B", otherIDs: [("110101198001010010", "NNCHN")]))
         #expect(try await c.statistics().masterPatients == 2)
         // HOSP-A now sends the national ID: its identity (and earlier study) joins that master.
         try await register(c, TestInstance(study: "3.1", series: "3.1.1", sop: "3.1.1.1", patientID: "A-001",
-                                           issuer: "HOSP-A", otherIDs: [("ID-ONE", "NNCHN")]))
+                                           issuer: "HOSP-A", otherIDs: [("110101198001010010", "NNCHN")]))
         let m = try await c.masterPatientID(forStudy: "2.1")
         #expect(try await c.masterPatientID(forStudy: "1.1") == m)
         #expect(try await c.masterPatientID(forStudy: "3.1") == m)
@@ -126,10 +126,10 @@ import YingyunDICOM
 
     @Test func trustedIssuerAsOwnIssuerIsATrustedIdentifier() async throws {
         let c = try SQLiteCatalog.inMemory(policy: policy)
-        try await register(c, TestInstance(study: "1.1", series: "1.1.1", sop: "1.1.1.1", patientID: "ID-ONE",
+        try await register(c, TestInstance(study: "1.1", series: "1.1.1", sop: "1.1.1.1", patientID: "110101198001010010",
                                            issuer: "NNCHN"))
         try await register(c, TestInstance(study: "2.1", series: "2.1.1", sop: "2.1.1.1", patientID: "B-1",
-                                           issuer: "HOSP-B", otherIDs: [("ID-ONE", "NNCHN")]))
+                                           issuer: "HOSP-B", otherIDs: [("110101198001010010", "NNCHN")]))
         #expect(try await c.masterPatientID(forStudy: "1.1") == c.masterPatientID(forStudy: "2.1"))
     }
 

@@ -5,6 +5,7 @@
                             [--transfer-syntax explicit|implicit|big|deflate] [--seed S] [--check]
   yingyun_synth.py bench-ct --out DIR [--slices 200] [--transfer-syntax ...] [--seed S] [--check]
   yingyun_synth.py fixtures --out Fixtures [--check]
+  yingyun_synth.py mpi      --out DIR [--patients 60] [--hospitals 4] [--seed S]
   yingyun_synth.py check FILE...
 
 Files are written by our own Part 10 writer (p10.py); pydicom and dcmdump are only used to
@@ -100,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     fixtures.add_argument("--check", action="store_true",
                           help="compare pydicom and dcmdump outcomes with the expectations in the manifest")
 
+    mpi = sub.add_parser("mpi", help="multi-hospital population for the patient master index (+ truth.json)")
+    mpi.add_argument("--out", required=True)
+    mpi.add_argument("--patients", type=int, default=60)
+    mpi.add_argument("--hospitals", type=int, default=4)
+    mpi.add_argument("--seed", type=int, default=1)
+
     check = sub.add_parser("check", help="read files with pydicom and dcmdump and say what they report")
     check.add_argument("files", nargs="+")
     check.add_argument("--force", action="store_true", help="pydicom force=True (files without a preamble)")
@@ -130,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         fixture_module.write_all(args.out)
         if args.check:
             return 0 if fixture_module.check_all(args.out) else 1
+        return 0
+    if args.command == "mpi":
+        import mpi_population
+        mpi_population.write(args.out, args.patients, args.hospitals, args.seed)
         return 0
     if args.command == "check":
         for path in args.files:

@@ -32,6 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "Base URL clients use to reach /dicomweb (default http://HOST:PORT/dicomweb).")
     var publicURL: String?
 
+    @Option(name: .customLong("recognition-windows"),
+            help: "JSON file of mutual-recognition windows per exam item ({\"defaultDays\":30,\"items\":[...]}).")
+    var recognitionWindows: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -95,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
             "data": "\(options.data)", "temporaries removed": "\(temps)",
             "reindexed": "\(recovery.reindexed)", "removed": "\(recovery.removed)",
         ])
+        let windows = try recognitionWindows.map { try RecognitionWindows(contentsOf: $0) } ?? RecognitionWindows()
         // Thumbnails are made ahead of time by a background worker (ingest never waits for it)
         // and kept under derived/; /rendered and /thumbnail serve from there.
         let rendering = RenderingService(
@@ -104,7 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
         archive.ingestObserver = thumbnails
         var server = DICOMwebServer(
             archive: archive,
-            configuration: .init(host: host, port: httpPort, publicBaseURL: publicURL),
+            configuration: .init(host: host, port: httpPort, publicBaseURL: publicURL, recognitionWindows: windows),
             logger: logger)
         server.transcoder = Transcoder(decoder: ImagingPixelDataDecoder())
         server.rendering = rendering

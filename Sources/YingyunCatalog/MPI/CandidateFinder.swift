@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+
+/// Suggests review candidates for a newly seen local identity: identities on other masters with
+/// the same birth date (the blocking key, indexed) whose demographics score at or above
+/// `DemographicMatcher.threshold`. Runs inside the ingest transaction; never links.
+struct CandidateFinder {
+    let db: Database
+    let now: Double
+    /// Bound on the identities compared per new identity (a birth date shared by thousands).
+    static let blockLimit = 500
+
+    func suggest(for localID: Int64, master: Int64, _ demographics: Demographics) throws {
+        guard let birthDate = demographics.birthDate, !birthDate.isEmpty, demographics.name != nil else { return }
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT id, name, sex FROM local_identity WHERE birth_date = ? AND master_id != ? LIMIT \(Self.blockLimit)"),
+            arguments: [birthDate, master])
+        if rows.isEmpty { return }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO review_candidate (local_identity_a, local_identity_b, score, reasons, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                """)
+        for row in rows {
+            let other: Int64 = row[0]
+            let match = DemographicMatcher.compare(demographics, Demographics(name: row[1], birthDate: birthDate, sex: row[2]))
+            guard match.score >= DemographicMatcher.threshold else { continue }
+            var reasons = match.reasons
+            if try differentTrustedIdentifiers(localID, other) { reasons.append("different-trusted-identifiers") }
+            try insert.execute(arguments: [
+                min(localID, other), max(localID, other), match.score, reasons.joined(separator: ","), now,
+            ])
+        }
+    }
+
+    private func differentTrustedIdentifiers(_ a: Int64, _ b: Int64) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM identity_identifier x JOIN identity_identifier y
+                        ON y.issuer = x.issuer AND y.value != x.value
+                        WHERE x.local_identity_id = ? AND y.local_identity_id = ?
+                          AND x.status = 'trusted' AND y.status = 'trusted')
+                    """),
+            arguments: [a, b]) ?? false
+    }
+}
