@@ -128,11 +128,9 @@ enum JPEGDCTDecoder {
                 hMax = components.map(\.h).max() ?? 1
                 vMax = components.map(\.v).max() ?? 1
                 for i in components.indices {
-                    let cw = (width * components[i].h + hMax - 1) / hMax, ch = (height * components[i].v + vMax - 1) / vMax
                     // Padded to whole MCUs so interleaved scans never write outside the plane.
                     components[i].blocksWide = ((width + 8 * hMax - 1) / (8 * hMax)) * components[i].h
                     components[i].blocksHigh = ((height + 8 * vMax - 1) / (8 * vMax)) * components[i].v
-                    _ = (cw, ch)
                     components[i].plane = [Int32](repeating: 0, count: components[i].blocksWide * components[i].blocksHigh * 64)
                 }
             case 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF:

@@ -14,8 +14,8 @@ public struct PixelDataDecoder: Sendable {
         public var convertYBRToRGB: Bool = true
         /// PALETTE COLOR indices are mapped through the palette to RGB (8- or 16-bit entries).
         public var applyPalette: Bool = false
-        /// Frames with more pixels are refused before any decoding (protects memory).
-        public var maximumPixels: Int = 1 << 28
+        /// Frames with more pixels are refused before any decoding (protects memory): 2^26 is 8192².
+        public var maximumPixels: Int = 1 << 26
 
         public init(convertYBRToRGB: Bool = true, applyPalette: Bool = false) {
             self.convertYBRToRGB = convertYBRToRGB
