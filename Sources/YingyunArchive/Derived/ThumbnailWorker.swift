@@ -4,7 +4,8 @@ import YingyunCatalog
 
 /// Renders thumbnails in the background as studies arrive: each new instance (middle frame),
 /// then its series and study. Work starts once ingest has paused for `quietPeriod`, so on a
-/// small machine thumbnails do not take CPU from receiving; one series at a time.
+/// small machine thumbnails do not take CPU from receiving; one series at a time, and each
+/// rendering waits again if ingest resumed meanwhile.
 /// Nothing needs invalidating: derived keys name the source bytes, so a series that gains
 /// instances gets a new representative and a new key, which the next pass renders.
 public final class ThumbnailWorker: IngestObserver, @unchecked Sendable {
@@ -60,14 +61,19 @@ public final class ThumbnailWorker: IngestObserver, @unchecked Sendable {
         }
     }
 
-    private func nextJob() async -> (key: SeriesKey, instances: Set<String>)? {
-        while true {
-            let (quietFor, empty) = lock.withLock { (ContinuousClock.now - lastIngest, order.isEmpty) }
-            if empty { return nil }
-            if quietFor >= quietPeriod { break }
+    /// Waits until ingest has paused for `quietPeriod`; false when cancelled.
+    private func waitForQuiet() async -> Bool {
+        while !Task.isCancelled {
+            let quietFor = lock.withLock { ContinuousClock.now - lastIngest }
+            if quietFor >= quietPeriod { return true }
             try? await Task.sleep(for: quietPeriod - quietFor)
-            if Task.isCancelled { return nil }
         }
+        return false
+    }
+
+    private func nextJob() async -> (key: SeriesKey, instances: Set<String>)? {
+        if lock.withLock({ order.isEmpty }) { return nil }
+        guard await waitForQuiet() else { return nil }
         return lock.withLock {
             busy = true
             let key = order.removeFirst()
@@ -95,7 +101,8 @@ public final class ThumbnailWorker: IngestObserver, @unchecked Sendable {
         var seen = Set<String>()
         for instance in targets where seen.insert(instance.digest).inserted {
             for p in parameters {
-                if Task.isCancelled { return }
+                // Ingest resumed: step aside until it pauses again (the next study must not wait).
+                guard await waitForQuiet() else { return }
                 do {
                     _ = try service.image(of: instance, p)
                     lock.withLock { rendered += 1 }

@@ -36,6 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
             help: "JSON file of mutual-recognition windows per exam item ({\"defaultDays\":30,\"items\":[...]}).")
     var recognitionWindows: String?
 
+    @Flag(name: .customLong("thumbnails"), inversion: .prefixedNo,
+          help: "Render thumbnails in the background as instances arrive (they are made on request either way).")
+    var precomputeThumbnails = true
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -106,7 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
             archive: archive, renderer: ImagingInstanceRenderer(),
             derived: try FileDerivedStore(root: options.data + "/derived"))
         let thumbnails = ThumbnailWorker(service: rendering, logger: logger)
-        archive.ingestObserver = thumbnails
+        if precomputeThumbnails { archive.ingestObserver = thumbnails }
         var server = DICOMwebServer(
             archive: archive,
             configuration: .init(host: host, port: httpPort, publicBaseURL: publicURL, recognitionWindows: windows),
