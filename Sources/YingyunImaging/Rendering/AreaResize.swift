@@ -5,29 +5,56 @@ enum AreaResize {
     /// Resizes `channels`-interleaved samples from `width`×`height` to `newWidth`×`newHeight`.
     static func resize(_ src: [Float], width: Int, height: Int, channels: Int, newWidth: Int, newHeight: Int) -> [Float] {
         if width == newWidth && height == newHeight { return src }
-        let horizontal = axis(from: width, to: newWidth)
-        var mid = [Float](repeating: 0, count: newWidth * height * channels)
-        for y in 0..<height {
-            let row = y * width * channels, outRow = y * newWidth * channels
-            for (x, taps) in horizontal.enumerated() {
-                for c in 0..<channels {
-                    var sum: Float = 0
-                    for t in taps { sum += src[row + t.index * channels + c] * t.weight }
-                    mid[outRow + x * channels + c] = sum
+        let horizontal = Taps(axis(from: width, to: newWidth))
+        let rowLength = newWidth * channels
+        let mid = [Float](unsafeUninitializedCapacity: rowLength * height) { m, done in
+            src.withUnsafeBufferPointer { s in
+                for y in 0..<height {
+                    let row = y * width * channels, outRow = y * rowLength
+                    for x in 0..<newWidth {
+                        for c in 0..<channels {
+                            var sum: Float = 0
+                            for k in horizontal.start[x]..<horizontal.start[x + 1] {
+                                sum += s[row + horizontal.index[k] * channels + c] * horizontal.weight[k]
+                            }
+                            m[outRow + x * channels + c] = sum
+                        }
+                    }
                 }
             }
+            done = rowLength * height
         }
-        let vertical = axis(from: height, to: newHeight)
-        var out = [Float](repeating: 0, count: newWidth * newHeight * channels)
-        let stride = newWidth * channels
-        for (y, taps) in vertical.enumerated() {
-            for i in 0..<stride {
-                var sum: Float = 0
-                for t in taps { sum += mid[t.index * stride + i] * t.weight }
-                out[y * stride + i] = sum
+        let vertical = Taps(axis(from: height, to: newHeight))
+        return [Float](unsafeUninitializedCapacity: rowLength * newHeight) { out, done in
+            mid.withUnsafeBufferPointer { m in
+                for y in 0..<newHeight {
+                    let o = y * rowLength
+                    for i in 0..<rowLength { out[o + i] = 0 }
+                    for k in vertical.start[y]..<vertical.start[y + 1] {
+                        let r = vertical.index[k] * rowLength, w = vertical.weight[k]
+                        for i in 0..<rowLength { out[o + i] += m[r + i] * w }
+                    }
+                }
+            }
+            done = rowLength * newHeight
+        }
+    }
+
+    /// The taps of every output position flattened into three arrays (no array per position in
+    /// the inner loops): position p uses index[start[p]..<start[p+1]] with the matching weights.
+    private struct Taps {
+        var start: [Int] = [0]
+        var index: [Int] = []
+        var weight: [Float] = []
+        init(_ perPosition: [[(index: Int, weight: Float)]]) {
+            for taps in perPosition {
+                for t in taps {
+                    index.append(t.index)
+                    weight.append(t.weight)
+                }
+                start.append(index.count)
             }
         }
-        return out
     }
 
     /// For each output position: the source indices it covers and their weights (summing to 1).

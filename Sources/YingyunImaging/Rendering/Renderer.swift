@@ -55,7 +55,11 @@ public enum Renderer {
         let ds = decoder.dataSet
         let modality = try ModalityTransform(dataSet: ds, frame: options.frame, signedInput: frame.isSigned,
             source: decoder.source)
-        let stored = frame.integerSamples()
+        guard let (lo, hi) = SampleAccess.range(frame) else { return [] }
+        // Stored values of up to 17 bits span: one table over the range present instead of
+        // per-pixel maths (and a histogram instead of sorting every value for the automatic window).
+        let span = hi - lo + 1
+        let tabulated = span <= 1 << 17
         let voi: VOITransform
         if let window = options.window {
             voi = .window(window)
@@ -63,20 +67,20 @@ public enum Renderer {
             source: decoder.source)
         {
             voi = fromFile
+        } else if tabulated {
+            let counts = SampleAccess.histogram(frame, lo: lo, span: span)
+            voi = .automatic(modalityValues: (0..<span).map { modality(Double(lo + $0)) }, counts: counts)
         } else {
-            voi = .automatic(modalityValues: stored.map { modality(Double($0)) })
+            voi = .automatic(modalityValues: frame.integerSamples().map { modality(Double($0)) })
         }
         let invert = frame.photometricInterpretation == .monochrome1
         func map(_ v: Int) -> Float {
             let y = Float(voi(modality(Double(v))) * 255)
             return invert ? 255 - y : y
         }
-        // Stored values of up to 16 bits: one table over the range present instead of per-pixel maths.
-        guard let lo = stored.min(), let hi = stored.max() else { return [] }
-        if hi - lo <= 1 << 17 {
-            let table = (lo...hi).map(map)
-            return stored.map { table[$0 - lo] }
+        if tabulated {
+            return SampleAccess.lookup(frame, lo: lo, table: (0..<span).map { map(lo + $0) })
         }
-        return stored.map(map)
+        return frame.integerSamples().map(map)
     }
 }

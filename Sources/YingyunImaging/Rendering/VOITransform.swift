@@ -87,6 +87,26 @@ public enum VOITransform: Sendable, Hashable {
         return .window(VOIWindow(center: a + width / 2, width: width, function: .linearExact))
     }
 
+    /// The same window from a histogram: `values[i]` occurs `counts[i]` times (values in any order).
+    public static func automatic(modalityValues values: [Double], counts: [Int]) -> VOITransform {
+        let pairs = zip(values, counts).filter { $0.1 > 0 }.sorted { $0.0 < $1.0 }
+        let total = pairs.reduce(0) { $0 + $1.1 }
+        guard total > 0 else { return .window(VOIWindow(center: 0, width: 1)) }
+        // The value at sorted position k, as `automatic(modalityValues:)` would index it.
+        func at(_ k: Int) -> Double {
+            var seen = 0
+            for (v, c) in pairs {
+                seen += c
+                if k < seen { return v }
+            }
+            return pairs.last!.0
+        }
+        let lo = at(Int(Double(total - 1) * 0.005)), hi = at(Int(Double(total - 1) * 0.995))
+        let (a, b) = hi > lo ? (lo, hi) : (pairs.first!.0, pairs.last!.0)
+        let width = max(b - a, 1)
+        return .window(VOIWindow(center: a + width / 2, width: width, function: .linearExact))
+    }
+
     /// Maps a modality value to [0, 1].
     @inline(__always)
     public func callAsFunction(_ x: Double) -> Double {

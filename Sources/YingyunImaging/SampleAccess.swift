@@ -1,0 +1,52 @@
+/// Fast reads of a decoded frame's samples: one specialised loop per storage type instead of a
+/// per-sample switch, and no intermediate [Int] copy of the frame (a 512² CT slice would be 2 MB).
+enum SampleAccess {
+    /// Calls `body(index, value)` for every sample, in order.
+    @inline(__always)
+    static func forEach(_ frame: DecodedFrame, _ body: (Int, Int) -> Void) {
+        let n = frame.sampleCount
+        frame.samples.withUnsafeBytes { raw in
+            switch (frame.bytesPerSample, frame.isSigned) {
+            case (1, false): each(raw, UInt8.self, n, body)
+            case (1, true): each(raw, Int8.self, n, body)
+            case (2, false): each(raw, UInt16.self, n, body)
+            case (2, true): each(raw, Int16.self, n, body)
+            case (_, false): each(raw, UInt32.self, n, body)
+            default: each(raw, Int32.self, n, body)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func each<T: FixedWidthInteger>(_ raw: UnsafeRawBufferPointer, _: T.Type, _ n: Int, _ body: (Int, Int) -> Void) {
+        let size = MemoryLayout<T>.size
+        guard raw.count >= n * size else { return }
+        for i in 0..<n { body(i, Int(T(littleEndian: raw.loadUnaligned(fromByteOffset: i * size, as: T.self)))) }
+    }
+
+    /// Smallest and largest sample; nil for an empty frame.
+    static func range(_ frame: DecodedFrame) -> (lo: Int, hi: Int)? {
+        guard frame.sampleCount > 0 else { return nil }
+        var lo = Int.max, hi = Int.min
+        forEach(frame) { _, v in
+            if v < lo { lo = v }
+            if v > hi { hi = v }
+        }
+        return (lo, hi)
+    }
+
+    /// How many samples hold each value in lo..<lo+span.
+    static func histogram(_ frame: DecodedFrame, lo: Int, span: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: span)
+        counts.withUnsafeMutableBufferPointer { c in forEach(frame) { _, v in c[v - lo] += 1 } }
+        return counts
+    }
+
+    /// `table[value - lo]` for every sample.
+    static func lookup(_ frame: DecodedFrame, lo: Int, table: [Float]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: frame.sampleCount) { out, initialized in
+            table.withUnsafeBufferPointer { t in forEach(frame) { i, v in out[i] = t[v - lo] } }
+            initialized = frame.sampleCount
+        }
+    }
+}
