@@ -8,11 +8,19 @@ public struct RenderingService: Sendable {
     public let archive: Archive
     public let renderer: any InstanceRenderer
     public let derived: any DerivedStore
+    /// Which instance each study and series shows, so a thumbnail request does not list the
+    /// series every time; forgotten when an instance of it arrives (`invalidate`).
+    let representatives = RepresentativeCache()
 
     public init(archive: Archive, renderer: any InstanceRenderer, derived: any DerivedStore) {
         self.archive = archive
         self.renderer = renderer
         self.derived = derived
+    }
+
+    /// A study or series gained an instance: its representative may change.
+    public func invalidate(study: String, series: String) {
+        representatives.remove(study: study, series: series)
     }
 
     public func key(_ instance: StoredInstance, _ parameters: RenderParameters) -> DerivedKey {
@@ -63,7 +71,10 @@ public struct RenderingService: Sendable {
 
     /// The representative instance of a study (series nil) or series; nil when it holds no image.
     public func representative(study: String, series: String?) async throws -> StoredInstance? {
+        if let known = representatives.get(study: study, series: series) { return known }
         let rows = try await archive.catalog.instances(studyInstanceUID: study, seriesInstanceUID: series, sopInstanceUID: nil)
-        return series == nil ? Self.representative(ofStudy: rows) : Self.representative(ofSeries: rows)
+        let chosen = series == nil ? Self.representative(ofStudy: rows) : Self.representative(ofSeries: rows)
+        if let chosen { representatives.put(chosen, study: study, series: series) }
+        return chosen
     }
 }

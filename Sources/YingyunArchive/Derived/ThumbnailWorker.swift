@@ -14,6 +14,7 @@ public final class ThumbnailWorker: IngestObserver, @unchecked Sendable {
     private let service: RenderingService
     private let parameters: [RenderParameters]
     private let quietPeriod: Duration
+    private let precompute: Bool
     private let logger: Logger
     private let lock = NSLock()
     private var pending: [SeriesKey: Set<String>] = [:]   // series → new SOP Instance UIDs
@@ -25,10 +26,15 @@ public final class ThumbnailWorker: IngestObserver, @unchecked Sendable {
     private let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
 
-    /// - Parameter parameters: the renderings made ahead of time (default: the JPEG thumbnail).
+    /// - Parameters:
+    ///   - parameters: the renderings made ahead of time (default: the JPEG thumbnail).
+    ///   - precompute: false only keeps the service's view of series current (thumbnails are then
+    ///     made on request).
     public init(service: RenderingService, parameters: [RenderParameters] = [RenderParameters()],
-                quietPeriod: Duration = .milliseconds(300), logger: Logger = Logger(label: "yingyun.thumbnails")) {
+                quietPeriod: Duration = .milliseconds(300), precompute: Bool = true,
+                logger: Logger = Logger(label: "yingyun.thumbnails")) {
         self.service = service
+        self.precompute = precompute
         self.parameters = parameters
         self.quietPeriod = quietPeriod
         self.logger = logger
@@ -37,6 +43,8 @@ public final class ThumbnailWorker: IngestObserver, @unchecked Sendable {
 
     public func ingested(_ instance: IngestedInstance) {
         let key = SeriesKey(study: instance.studyInstanceUID, series: instance.seriesInstanceUID)
+        service.invalidate(study: key.study, series: key.series)
+        guard precompute else { return }
         lock.withLock {
             if pending[key] == nil { order.append(key) }
             pending[key, default: []].insert(instance.sopInstanceUID)

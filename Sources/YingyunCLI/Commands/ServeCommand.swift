@@ -109,8 +109,8 @@ struct ServeCommand: AsyncParsableCommand {
         let rendering = RenderingService(
             archive: archive, renderer: ImagingInstanceRenderer(),
             derived: try FileDerivedStore(root: options.data + "/derived"))
-        let thumbnails = ThumbnailWorker(service: rendering, logger: logger)
-        if precomputeThumbnails { archive.ingestObserver = thumbnails }
+        let thumbnails = ThumbnailWorker(service: rendering, precompute: precomputeThumbnails, logger: logger)
+        archive.ingestObserver = thumbnails
         var server = DICOMwebServer(
             archive: archive,
             configuration: .init(host: host, port: httpPort, publicBaseURL: publicURL, recognitionWindows: windows),
