@@ -14,12 +14,12 @@ import YingyunDICOMweb
 private let M_ARENA_MAX: Int32 = -8
 #endif
 
-/// `yingyun serve`: the DICOMweb server and the DICOM listener (C-ECHO, C-STORE) on embedded
+/// `yingyun serve`: the DICOMweb server and the DICOM listener (C-ECHO, C-STORE, C-FIND) on embedded
 /// defaults (SQLite catalog, file blob store).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the DICOMweb server (STOW-RS, QIDO-RS, WADO-RS) and the DICOM listener (C-ECHO, C-STORE) on a data directory.")
+        abstract: "Run the DICOMweb server (STOW-RS, QIDO-RS, WADO-RS) and the DICOM listener (C-ECHO, C-STORE, C-FIND) on a data directory.")
 
     @OptionGroup var options: DataDirectoryOptions
 
@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
     var aeTitle: String = "YINGYUN"
 
     @Option(name: .customLong("ae-config"),
-            help: "JSON file of known application entities (strict by default: unknown calling AEs are rejected). Without it any calling AE may store.")
+            help: "JSON file of known application entities (strict by default: unknown calling AEs are rejected). Without it any calling AE may store and query.")
     var aeConfig: String?
 
     @Option(name: .customLong("dicom-max-pdu"), help: "Maximum P-DATA-TF length we accept (bytes).")
@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The AE directory: the file given, else an open one (any calling AE may store).
     func applicationEntities() throws -> ApplicationEntityDirectory {
-        guard let aeConfig else { return ApplicationEntityDirectory(strict: false, defaultPermissions: [.store]) }
+        guard let aeConfig else { return ApplicationEntityDirectory(strict: false, defaultPermissions: [.store, .query]) }
         do {
             return try ApplicationEntityDirectory.load(path: aeConfig)
         } catch {
@@ -111,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
                 artimTimeout: .milliseconds(Int64(dicomARTIMTimeout * 1000)),
                 idleTimeout: .milliseconds(Int64(dicomIdleTimeout * 1000))),
             handler: ArchiveStoreHandler(archive: archive, logger: logger),
+            queryHandler: CatalogQueryHandler(catalog: archive.catalog, logger: logger),
             logger: logger)
         let explicit = dicomPort != nil
         let dimseLogger = logger
