@@ -55,7 +55,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("dicom-idle-timeout"), help: "Seconds an established association may stay silent before it is aborted.")
     var dicomIdleTimeout: Double = 300
 
+    @Option(name: .customLong("sync-mode"),
+            help: ArgumentHelp("How commits are made durable: group (one syncfs shared by concurrent commits) or per-file (fdatasync each object).", visibility: .hidden))
+    var syncMode: String = "group"
+
     func validate() throws {
+        guard syncMode == "group" || syncMode == "per-file" else { throw ValidationError("--sync-mode must be group or per-file") }
         guard AETitle.isValid(aeTitle) else { throw ValidationError("--ae-title must be 1-16 characters without backslash") }
         if let p = dicomPort, !(0...65535).contains(p) { throw ValidationError("--dicom-port must be 0...65535") }
         guard dicomARTIMTimeout > 0, dicomIdleTimeout > 0 else { throw ValidationError("timeouts must be positive") }
@@ -146,7 +151,7 @@ struct ServeCommand: AsyncParsableCommand {
                            metadata: ["ae": "\(unkeyed.joined(separator: ","))"])
         }
         try FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
-        let store = try FileBlobStore(root: options.data)
+        let store = try FileBlobStore(root: options.data, syncMode: syncMode == "per-file" ? .perFile : .groupFlush)
         let catalog = try SQLiteCatalog(path: options.data + "/catalog.sqlite", policy: policy)
         guard let conflict = ConflictPolicy(rawValue: options.onConflict) else {
             throw ValidationError("--on-conflict must be reject or replace")
