@@ -93,6 +93,33 @@ import YingyunStore
         #expect(try await archive.verify().isClean)
     }
 
+    @Test func dataSetOfAnotherInstanceThanTheCommandsIsRefusedBeforeCommit() async throws {
+        let store = InMemoryBlobStore()
+        let archive = Archive(store: store, catalog: try SQLiteCatalog.inMemory())
+        for name in ["ct_explicit_le.dcm", "ct_implicit_le.dcm", "ct_explicit_be.dcm"] {
+            var item = try StoreSCU.item(name: name, source: FileByteSource(path: Self.fixtures + "/" + name))
+            item.sopInstanceUID = "1.2.3.999"
+            let sent = item
+            try await withListener(archive) { port in
+                let results = try await StoreSCU.send([sent], host: "127.0.0.1", port: port, callingAETitle: "CT01", calledAETitle: "YINGYUN")
+                #expect(results.map(\.status) == [.dataSetDoesNotMatchSOPClass], "\(name)")
+            }
+        }
+        #expect(try store.allDigests().isEmpty)
+        #expect(try await archive.catalog.statistics().instances == 0)
+    }
+
+    @Test func identityIsReadFromTheFirstBytes() throws {
+        for name in ["ct_explicit_le.dcm", "ct_implicit_le.dcm", "ct_explicit_be.dcm", "encapsulated_bot.dcm"] {
+            let item = try StoreSCU.item(name: name, source: FileByteSource(path: Self.fixtures + "/" + name))
+            let prefix = try item.source.bytes(at: item.dataSet.lowerBound, count: min(2048, item.dataSet.count))
+            let id = DataSetIdentity.read(prefix, transferSyntaxUID: item.transferSyntaxUID)
+            #expect(id?.sopInstance == item.sopInstanceUID, "\(name)")
+            #expect(id?.sopClass == item.sopClassUID, "\(name)")
+        }
+        #expect(DataSetIdentity.read(ByteBuffer(bytes: [8, 0]), transferSyntaxUID: "1.2.840.10008.1.2.1") == nil)
+    }
+
     @Test func defaultIssuersAreKeyedBySourceLabel() {
         let dir = ApplicationEntityDirectory(strict: true, entities: [
             ApplicationEntity(aeTitle: "CT01", addresses: ["10.0.0.5", "10.0.0.6"], defaultIssuerOfPatientID: "HOSP1"),
