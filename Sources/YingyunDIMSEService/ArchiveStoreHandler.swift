@@ -65,6 +65,7 @@ final class ArchiveStoreSink: StoreSink, @unchecked Sendable {
     let logger: Logger
     let writeSize: Int
     private var pending = ByteBuffer()
+    private var identityChecked = false
 
     init(session: IngestSession, request: StoreRequest, logger: Logger, writeSize: Int) {
         self.session = session
@@ -91,6 +92,10 @@ final class ArchiveStoreSink: StoreSink, @unchecked Sendable {
     }
 
     private func stage(_ b: ByteBuffer) async throws {
+        if !identityChecked {
+            identityChecked = true
+            try checkIdentity(b)
+        }
         do {
             try await session.write(b)
         } catch let f as IngestFailure {
@@ -102,8 +107,10 @@ final class ArchiveStoreSink: StoreSink, @unchecked Sendable {
         do {
             try await flushPending()
         } catch let r as StoreRefusal {
+            session.abort()
             return r.outcome
         } catch {
+            session.abort()
             return StoreOutcome(status: .outOfResources, comment: "cannot stage the object")
         }
         switch await session.finish() {
@@ -123,6 +130,17 @@ final class ArchiveStoreSink: StoreSink, @unchecked Sendable {
             ])
             return StoreOutcome(status: Self.status(for: failure.reason), comment: String(failure.message.prefix(64)))
         }
+    }
+
+    /// The data set must be the instance the command names.
+    private func checkIdentity(_ first: ByteBuffer) throws {
+        guard let (_, instance) = DataSetIdentity.read(first, transferSyntaxUID: request.transferSyntaxUID),
+            let instance, instance != request.sopInstanceUID
+        else { return }
+        logger.notice("C-STORE refused: data set is another instance than the command's", metadata: [
+            "dicom.sop_instance_uid": "\(request.sopInstanceUID)", "dimse.dataset_sop_instance_uid": "\(instance)",
+        ])
+        throw StoreRefusal(.dataSetDoesNotMatchSOPClass, "SOP Instance UID differs from the command's")
     }
 
     func abort() async {

@@ -132,6 +132,31 @@ ours_against_storescp() {
 }
 step "yingyun echo/send against dcmtk storescp (folders recursive, data sets byte-identical)" ours_against_storescp
 
+# C-FIND (the study set is stored): dcmtk findscu at every level, -X writes one file per match.
+find_levels() {
+    local d="$work/find" ok=0 st se n
+    st=$(python3 -c 'import pydicom,sys; print(pydicom.dcmread(sys.argv[1]).StudyInstanceUID)' "${study[0]}")
+    se=$(python3 -c 'import pydicom,sys; print(pydicom.dcmread(sys.argv[1]).SeriesInstanceUID)' "${study[0]}")
+    count() {  # count MIN ARGS...: runs findscu in a fresh dir; at least MIN matches
+        local min="$1"; shift
+        rm -rf "$d"; mkdir -p "$d"
+        (cd "$d" && /usr/bin/findscu -X -aet PYNETDICOM -aec YINGYUN "$@" 127.0.0.1 "$dport") || return 1
+        n=$(ls "$d" | wc -l)
+        echo "   $n match(es) for: $*" | cut -c1-160
+        [ "$n" -ge "$min" ]
+    }
+    count 6 -P -k QueryRetrieveLevel=PATIENT -k PatientID= -k PatientName= || ok=1
+    count 6 -S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID= -k PatientName= -k StudyDate= -k ModalitiesInStudy= || ok=1
+    count 1 -S -k QueryRetrieveLevel=SERIES -k StudyInstanceUID="$st" -k SeriesInstanceUID= -k Modality= || ok=1
+    count 1 -S -k QueryRetrieveLevel=IMAGE -k StudyInstanceUID="$st" -k SeriesInstanceUID="$se" -k SOPInstanceUID= || ok=1
+    count 1 -P -k QueryRetrieveLevel=STUDY -k PatientID= -k StudyInstanceUID= || ok=1
+    # A Chinese name in UTF-8, matched against the ideographic component group.
+    count 1 -S -k SpecificCharacterSet="ISO_IR 192" -k QueryRetrieveLevel=STUDY -k "PatientName=杨*" -k StudyInstanceUID= || ok=1
+    grep -q "杨" <(for f in "$d"/*; do dcmdump "$f"; done) || { echo "no 杨 in the answers"; ok=1; }
+    return $ok
+}
+step "dcmtk findscu: patient/study/series/image levels (patient and study root), a Chinese name" find_levels
+
 step "yingyun send to our own listener" "$bin" send 127.0.0.1 "$dport" Fixtures/dicom/studies --aec YINGYUN --quiet
 
 step "bad input: garbage, lying lengths, oversized PDU, P-DATA first, silent peers, unknown AEs; listener keeps serving" \

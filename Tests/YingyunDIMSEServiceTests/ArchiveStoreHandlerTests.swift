@@ -93,6 +93,63 @@ import YingyunStore
         #expect(try await archive.verify().isClean)
     }
 
+    @Test func dataSetOfAnotherInstanceThanTheCommandsIsRefusedBeforeCommit() async throws {
+        let store = InMemoryBlobStore()
+        let archive = Archive(store: store, catalog: try SQLiteCatalog.inMemory())
+        for name in ["ct_explicit_le.dcm", "ct_implicit_le.dcm", "ct_explicit_be.dcm"] {
+            var item = try StoreSCU.item(name: name, source: FileByteSource(path: Self.fixtures + "/" + name))
+            item.sopInstanceUID = "1.2.3.999"
+            let sent = item
+            try await withListener(archive) { port in
+                let results = try await StoreSCU.send([sent], host: "127.0.0.1", port: port, callingAETitle: "CT01", calledAETitle: "YINGYUN")
+                #expect(results.map(\.status) == [.dataSetDoesNotMatchSOPClass], "\(name)")
+            }
+        }
+        #expect(try store.allDigests().isEmpty)
+        #expect(try await archive.catalog.statistics().instances == 0)
+    }
+
+    @Test func identityIsReadFromTheFirstBytes() throws {
+        for name in ["ct_explicit_le.dcm", "ct_implicit_le.dcm", "ct_explicit_be.dcm", "encapsulated_bot.dcm"] {
+            let item = try StoreSCU.item(name: name, source: FileByteSource(path: Self.fixtures + "/" + name))
+            let prefix = try item.source.bytes(at: item.dataSet.lowerBound, count: min(2048, item.dataSet.count))
+            let id = DataSetIdentity.read(prefix, transferSyntaxUID: item.transferSyntaxUID)
+            #expect(id?.sopInstance == item.sopInstanceUID, "\(name)")
+            #expect(id?.sopClass == item.sopClassUID, "\(name)")
+        }
+        #expect(DataSetIdentity.read(ByteBuffer(bytes: [8, 0]), transferSyntaxUID: "1.2.840.10008.1.2.1") == nil)
+    }
+
+    /// A bare PatientID (no issuer, no trusted identifier) from two modalities configured with
+    /// the same default issuer is one patient; without that configuration it is two.
+    @Test(arguments: [true, false]) func aesDefaultIssuerReachesTheIdentityPolicy(_ configured: Bool) async throws {
+        let directory = ApplicationEntityDirectory(strict: false, entities: [
+            ApplicationEntity(aeTitle: "CT01", addresses: ["127.0.0.1"], defaultIssuerOfPatientID: "HOSP1"),
+            ApplicationEntity(aeTitle: "CT02", addresses: ["127.0.0.1"], defaultIssuerOfPatientID: "HOSP1"),
+        ])
+        let issuers = configured ? ArchiveStoreHandler.defaultIssuers(directory).issuers : [:]
+        let archive = Archive(store: InMemoryBlobStore(), catalog: try SQLiteCatalog.inMemory(policy: IdentityPolicy(defaultIssuerBySource: issuers)))
+        let source = try DICOMFile.parse(FileByteSource.readAll(path: Self.fixtures + "/ct_explicit_le.dcm"))
+        func bare(_ n: Int) throws -> StoreSCU.Item {
+            var ds = source.dataSet
+            for t in [Tag.issuerOfPatientID, Tag(0x0010, 0x0024), Tag(0x0010, 0x1002)] { ds[t] = nil }
+            for t in [Tag.studyInstanceUID, Tag.seriesInstanceUID, Tag.sopInstanceUID] {
+                ds[t] = DataElement(tag: t, vr: .UI, strings: ["1.2.826.0.1.3680043.2.1143.77.\(n).\(t.element)"])
+            }
+            let bytes = try Part10Writer(transferSyntax: .explicitVRLittleEndian).write(dataSet: ds)
+            return try StoreSCU.item(name: "bare\(n)", source: BufferByteSource(bytes))
+        }
+        let (a, b) = (try bare(1), try bare(2))
+        try await withListener(archive) { port in
+            let r1 = try await StoreSCU.send([a], host: "127.0.0.1", port: port, callingAETitle: "CT01", calledAETitle: "YINGYUN")
+            let r2 = try await StoreSCU.send([b], host: "127.0.0.1", port: port, callingAETitle: "CT02", calledAETitle: "YINGYUN")
+            #expect((r1 + r2).map(\.status) == [.success, .success])
+        }
+        let stats = try await archive.catalog.statistics()
+        #expect(stats.studies == 2)
+        #expect(stats.masterPatients == (configured ? 1 : 2))
+    }
+
     @Test func defaultIssuersAreKeyedBySourceLabel() {
         let dir = ApplicationEntityDirectory(strict: true, entities: [
             ApplicationEntity(aeTitle: "CT01", addresses: ["10.0.0.5", "10.0.0.6"], defaultIssuerOfPatientID: "HOSP1"),

@@ -87,6 +87,24 @@ import Testing
         #expect(rj2 == .protocolVersionNotSupported)
     }
 
+    @Test func queryContextsNeedAHandlerThePermissionAndALittleEndianSyntax() {
+        let find = QueryRetrieveModel.studyRoot.rawValue
+        let contexts: [ProposedPresentationContext] = [
+            .init(id: 1, abstractSyntax: find, transferSyntaxes: ["1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2"]),
+            .init(id: 3, abstractSyntax: QueryRetrieveModel.patientRoot.rawValue, transferSyntaxes: ["1.2.840.10008.1.2.1.99"]),
+        ]
+        func results(_ dir: ApplicationEntityDirectory, serves: Bool) -> [UInt8: PresentationContextResult.Result] {
+            let n = AssociationNegotiator(aeTitle: "YINGYUN", directory: dir, servesQuery: serves)
+            guard case .accept(let ac, _) = n.negotiate(request(contexts: contexts), peerAddress: "1.1.1.1") else { return [:] }
+            return Dictionary(uniqueKeysWithValues: ac.presentationContexts.map { ($0.id, $0.result) })
+        }
+        let open = ApplicationEntityDirectory(strict: false, defaultPermissions: [.store, .query])
+        #expect(results(open, serves: true) == [1: .acceptance, 3: .transferSyntaxesNotSupported])
+        #expect(results(open, serves: false) == [1: .abstractSyntaxNotSupported, 3: .abstractSyntaxNotSupported])
+        let storeOnly = ApplicationEntityDirectory(strict: false, defaultPermissions: [.store])
+        #expect(results(storeOnly, serves: true) == [1: .userRejection, 3: .userRejection])
+    }
+
     @Test func storageSOPClassesComeFromTheRegistry() {
         #expect(SOPClasses.isStorage("1.2.840.10008.5.1.4.1.1.2"))      // CT
         #expect(SOPClasses.isStorage("1.2.840.10008.5.1.4.1.1.4"))      // MR

@@ -14,12 +14,12 @@ import YingyunDICOMweb
 private let M_ARENA_MAX: Int32 = -8
 #endif
 
-/// `yingyun serve`: the DICOMweb server and the DICOM listener (C-ECHO, C-STORE) on embedded
+/// `yingyun serve`: the DICOMweb server and the DICOM listener (C-ECHO, C-STORE, C-FIND) on embedded
 /// defaults (SQLite catalog, file blob store).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the DICOMweb server (STOW-RS, QIDO-RS, WADO-RS) and the DICOM listener (C-ECHO, C-STORE) on a data directory.")
+        abstract: "Run the DICOMweb server (STOW-RS, QIDO-RS, WADO-RS) and the DICOM listener (C-ECHO, C-STORE, C-FIND) on a data directory.")
 
     @OptionGroup var options: DataDirectoryOptions
 
@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
     var aeTitle: String = "YINGYUN"
 
     @Option(name: .customLong("ae-config"),
-            help: "JSON file of known application entities (strict by default: unknown calling AEs are rejected). Without it any calling AE may store.")
+            help: "JSON file of known application entities (strict by default: unknown calling AEs are rejected). Without it any calling AE may store and query.")
     var aeConfig: String?
 
     @Option(name: .customLong("dicom-max-pdu"), help: "Maximum P-DATA-TF length we accept (bytes).")
@@ -63,7 +63,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("dicom-idle-timeout"), help: "Seconds an established association may stay silent before it is aborted.")
     var dicomIdleTimeout: Double = 300
 
+    @Option(name: .customLong("sync-mode"),
+            help: ArgumentHelp("How commits are made durable: group (one syncfs shared by concurrent commits) or per-file (fdatasync each object).", visibility: .hidden))
+    var syncMode: String = "group"
+
     func validate() throws {
+        guard syncMode == "group" || syncMode == "per-file" else { throw ValidationError("--sync-mode must be group or per-file") }
         guard AETitle.isValid(aeTitle) else { throw ValidationError("--ae-title must be 1-16 characters without backslash") }
         if let p = dicomPort, !(0...65535).contains(p) { throw ValidationError("--dicom-port must be 0...65535") }
         guard dicomARTIMTimeout > 0, dicomIdleTimeout > 0 else { throw ValidationError("timeouts must be positive") }
@@ -72,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The AE directory: the file given, else an open one (any calling AE may store).
     func applicationEntities() throws -> ApplicationEntityDirectory {
-        guard let aeConfig else { return ApplicationEntityDirectory(strict: false, defaultPermissions: [.store]) }
+        guard let aeConfig else { return ApplicationEntityDirectory(strict: false, defaultPermissions: [.store, .query]) }
         do {
             return try ApplicationEntityDirectory.load(path: aeConfig)
         } catch {
@@ -132,6 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
                 artimTimeout: .milliseconds(Int64(dicomARTIMTimeout * 1000)),
                 idleTimeout: .milliseconds(Int64(dicomIdleTimeout * 1000))),
             handler: ArchiveStoreHandler(archive: archive, logger: logger),
+            queryHandler: CatalogQueryHandler(catalog: archive.catalog, logger: logger),
             logger: logger)
         let explicit = dicomPort != nil
         let dimseLogger = logger
@@ -166,7 +172,7 @@ struct ServeCommand: AsyncParsableCommand {
                            metadata: ["ae": "\(unkeyed.joined(separator: ","))"])
         }
         try FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
-        let store = try FileBlobStore(root: options.data)
+        let store = try FileBlobStore(root: options.data, syncMode: syncMode == "per-file" ? .perFile : .groupFlush)
         let catalog = try SQLiteCatalog(path: options.data + "/catalog.sqlite", policy: policy)
         guard let conflict = ConflictPolicy(rawValue: options.onConflict) else {
             throw ValidationError("--on-conflict must be reject or replace")

@@ -34,11 +34,14 @@ public struct AssociationNegotiator: Sendable {
     public var maximumPDULength: UInt32
     public var implementationClassUID: String
     public var implementationVersionName: String
+    /// Whether C-FIND is served (a query handler is present).
+    public var servesQuery: Bool
 
     public init(
         aeTitle: String, directory: ApplicationEntityDirectory, maximumPDULength: UInt32 = 1 << 20,
-        implementationClassUID: String = Implementation.classUID, implementationVersionName: String = Implementation.versionName
+        implementationClassUID: String = Implementation.classUID, implementationVersionName: String = Implementation.versionName, servesQuery: Bool = false
     ) {
+        self.servesQuery = servesQuery
         self.aeTitle = aeTitle
         self.directory = directory
         self.maximumPDULength = maximumPDULength
@@ -77,7 +80,7 @@ public struct AssociationNegotiator: Sendable {
         var results: [PresentationContextResult] = []
         var accepted: [UInt8: AcceptedPresentationContext] = [:]
         for pc in rq.presentationContexts {
-            let result = Self.negotiate(pc, permissions: permissions)
+            let result = Self.negotiate(pc, permissions: permissions, servesQuery: servesQuery)
             results.append(result)
             if result.result == .acceptance {
                 accepted[pc.id] = AcceptedPresentationContext(id: pc.id, abstractSyntax: pc.abstractSyntax, transferSyntax: result.transferSyntax)
@@ -106,8 +109,17 @@ public struct AssociationNegotiator: Sendable {
 
     /// One presentation context: the abstract syntax must be one we serve (and the AE allowed
     /// to use it); the proposer's first transfer syntax we know is taken.
-    static func negotiate(_ pc: ProposedPresentationContext, permissions: Set<ApplicationEntity.Permission>) -> PresentationContextResult {
+    static func negotiate(_ pc: ProposedPresentationContext, permissions: Set<ApplicationEntity.Permission>, servesQuery: Bool = false) -> PresentationContextResult {
         let abstract = pc.abstractSyntax
+        if QueryRetrieveModel(rawValue: abstract) != nil && servesQuery {
+            guard permissions.contains(.query) else {
+                return PresentationContextResult(id: pc.id, result: .userRejection, transferSyntax: pc.transferSyntaxes.first ?? "")
+            }
+            guard let ts = pc.transferSyntaxes.first(where: SOPClasses.queryTransferSyntaxes.contains) else {
+                return PresentationContextResult(id: pc.id, result: .transferSyntaxesNotSupported, transferSyntax: pc.transferSyntaxes.first ?? "")
+            }
+            return PresentationContextResult(id: pc.id, result: .acceptance, transferSyntax: ts)
+        }
         let isVerification = abstract == SOPClasses.verification
         guard isVerification || SOPClasses.isStorage(abstract) else {
             return PresentationContextResult(id: pc.id, result: .abstractSyntaxNotSupported, transferSyntax: pc.transferSyntaxes.first ?? "")

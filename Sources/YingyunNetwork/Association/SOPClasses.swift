@@ -14,6 +14,9 @@ public enum SOPClasses {
         return k.contains("Storage") && !k.hasPrefix("StorageCommitment") && k != "MediaStorageDirectoryStorage"
     }
 
+    /// Transfer syntaxes accepted for C-FIND identifiers: we parse and write them ourselves.
+    public static let queryTransferSyntaxes: Set<String> = ["1.2.840.10008.1.2.1", "1.2.840.10008.1.2"]
+
     /// True for a transfer syntax of the registry (we store data sets as received, in any of them).
     public static func isKnownTransferSyntax(_ uid: String) -> Bool {
         UIDDictionary.entry(for: uid)?.type == "Transfer Syntax"

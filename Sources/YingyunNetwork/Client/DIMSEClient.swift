@@ -136,6 +136,49 @@ public struct DIMSEAssociation {
         return try await response()
     }
 
+    /// C-FIND (PS3.4 C.4.1): sends the identifier, collects the pending answers' data sets.
+    /// - Returns: the matches and the final status.
+    public mutating func find(model: QueryRetrieveModel, identifier: DataSet) async throws -> (matches: [DataSet], status: DIMSEStatus) {
+        guard let id = contextID(abstractSyntax: model.rawValue) else {
+            throw DIMSEError(.noAcceptedContext, "the peer accepted no \(model) presentation context")
+        }
+        let syntaxUID = accept.presentationContexts.first { $0.id == id }?.transferSyntax ?? "1.2.840.10008.1.2"
+        let syntax = TransferSyntax(uid: syntaxUID)
+        messageID &+= 1
+        let command = CommandSet.request(.cFindRQ, messageID: messageID, affectedSOPClassUID: model.rawValue, priority: 0, hasDataSet: true)
+        try await send(fragmenter.pdus(command.encoded(), contextID: id, isCommand: true))
+        try await send(fragmenter.pdus(try DataSetWriter(transferSyntax: syntax).write(identifier), contextID: id, isCommand: false))
+        var matches: [DataSet] = []
+        while true {
+            let (rsp, dataSet) = try await message()
+            let status = rsp.status ?? .processingFailure
+            if let dataSet {
+                matches.append(try DataSetParser.parse(source: BufferByteSource(dataSet), transferSyntax: syntax).dataSet)
+            }
+            if status.category != .pending { return (matches, status) }
+        }
+    }
+
+    /// Reads one whole message: its command and, when announced, its data set.
+    mutating func message() async throws -> (CommandSet, ByteBuffer?) {
+        let command = try await response()
+        guard command.hasDataSet else { return (command, nil) }
+        var bytes = ByteBuffer()
+        while true {
+            guard let item = try await next() else {
+                throw DIMSEError(.connectionClosed, "connection closed inside a data set")
+            }
+            guard case .pdu(.pData(let p)) = item else {
+                throw DIMSEError(.unexpectedPDU, "\(item) inside a data set")
+            }
+            for pdv in p.values where !pdv.isCommand {
+                var f = pdv.fragment
+                bytes.writeBuffer(&f)
+                if pdv.isLast { return (command, bytes) }
+            }
+        }
+    }
+
     /// Reads PDUs until a whole command arrives (data sets in responses are not expected here).
     mutating func response() async throws -> CommandSet {
         var bytes = ByteBuffer()

@@ -94,14 +94,15 @@ public struct CommandSet: Sendable, Equatable {
 
     /// The response to `request` with `status`; no data set.
     public static func response(
-        to request: CommandSet, status: DIMSEStatus, errorComment: String? = nil
+        to request: CommandSet, status: DIMSEStatus, errorComment: String? = nil, hasDataSet: Bool = false
     ) -> CommandSet {
         var c = CommandSet()
         let field = request.commandField ?? CommandField(rawValue: 0)
         if let uid = request.affectedSOPClassUID { c.setString(Element.affectedSOPClassUID, uid, isUID: true) }
         c.setUInt16(Element.commandField, field.response.rawValue)
         c.setUInt16(Element.messageIDBeingRespondedTo, request.messageID ?? 0)
-        c.setUInt16(Element.commandDataSetType, noDataSet)
+        // 0x0102: what dcmtk sends for "a data set follows"; any value but 0x0101 means that.
+        c.setUInt16(Element.commandDataSetType, hasDataSet ? 0x0102 : noDataSet)
         c.setUInt16(Element.status, status.rawValue)
         if let errorComment, status.category != .success {
             // LO: at most 64 characters.

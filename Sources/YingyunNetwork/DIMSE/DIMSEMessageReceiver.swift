@@ -1,5 +1,6 @@
 public import Logging
-import NIOCore
+import YingyunDICOM
+public import NIOCore
 
 /// The DIMSE message layer of one association (PS3.7 §9, PS3.8 Annex E): reassembles command
 /// fragments, streams data set fragments to a store sink as they arrive, and produces the
@@ -7,6 +8,7 @@ import NIOCore
 public struct DIMSEMessageReceiver: Sendable {
     public let association: AssociationContext
     let handler: any StoreHandler
+    let queryHandler: (any QueryHandler)?
     let logger: Logger
     /// Commands are a few hundred bytes; anything this large is not a command.
     static let maximumCommandLength = 64 * 1024
@@ -23,18 +25,33 @@ public struct DIMSEMessageReceiver: Sendable {
         /// The failure to answer once the data set has been read (sink refused or failed).
         var failure: StoreOutcome?
         var bytes = 0
+        /// A C-FIND identifier being collected (small: held in memory, bounded).
+        var identifier: ByteBuffer?
+        var model: QueryRetrieveModel?
+        var transferSyntax: String = ""
     }
 
-    public init(association: AssociationContext, handler: any StoreHandler, logger: Logger) {
+    /// Largest C-FIND identifier accepted.
+    static let maximumIdentifierLength = 1 << 20
+
+    public init(association: AssociationContext, handler: any StoreHandler, queryHandler: (any QueryHandler)? = nil, logger: Logger) {
         self.association = association
         self.handler = handler
+        self.queryHandler = queryHandler
         self.logger = logger
     }
 
-    /// One response to send: a command set on a presentation context.
+    /// One response to send: a command set on a presentation context, maybe with a data set.
     public struct Response: Sendable {
         public var contextID: UInt8
         public var command: CommandSet
+        public var dataSet: ByteBuffer?
+
+        public init(contextID: UInt8, command: CommandSet, dataSet: ByteBuffer? = nil) {
+            self.contextID = contextID
+            self.command = command
+            self.dataSet = dataSet
+        }
     }
 
     /// Handles one PDV.
@@ -71,6 +88,17 @@ public struct DIMSEMessageReceiver: Sendable {
             throw DIMSEError(.unexpectedFragment, "data set fragment without a command that announced one")
         }
         current.bytes += pdv.fragment.readableBytes
+        if current.identifier != nil {
+            guard current.bytes <= Self.maximumIdentifierLength else {
+                throw DIMSEError(.commandTooLarge, "C-FIND identifier longer than \(Self.maximumIdentifierLength) bytes")
+            }
+            var f = pdv.fragment
+            current.identifier!.writeBuffer(&f)
+            inFlight = current
+            guard pdv.isLast else { return [] }
+            inFlight = nil
+            return await completeFind(current)
+        }
         if let sink = current.sink, current.failure == nil {
             do {
                 try await sink.write(pdv.fragment)
@@ -105,7 +133,10 @@ public struct DIMSEMessageReceiver: Sendable {
             return [Response(contextID: context.id, command: .response(to: command, status: .success))]
         case .cStoreRQ:
             return await beginStore(command, context: context)
+        case .cFindRQ:
+            return beginFind(command, context: context)
         case .cCancelRQ:
+            // One operation at a time: by the time a cancel is read, the find has been answered.
             return []
         default:
             if field.isResponse {
@@ -153,6 +184,72 @@ public struct DIMSEMessageReceiver: Sendable {
             logger.warning("store sink could not be opened", metadata: ["error": "\(error)"])
             return refuse(.outOfResources, "cannot store now")
         }
+    }
+
+    private mutating func beginFind(_ command: CommandSet, context: AcceptedPresentationContext) -> [Response] {
+        guard command.hasDataSet, let model = QueryRetrieveModel(rawValue: context.abstractSyntax), queryHandler != nil else {
+            let response = CommandSet.response(to: command, status: .cannotUnderstand, errorComment: "C-FIND-RQ without an identifier")
+            if command.hasDataSet {
+                inFlight = InFlight(command: command, contextID: context.id, sink: nil, failure: StoreOutcome(status: .sopClassNotSupported, comment: "C-FIND not served"))
+                return []
+            }
+            return [Response(contextID: context.id, command: response)]
+        }
+        var f = InFlight(command: command, contextID: context.id, sink: nil, failure: nil)
+        f.identifier = ByteBuffer()
+        f.model = model
+        f.transferSyntax = context.transferSyntax
+        if command.affectedSOPClassUID != context.abstractSyntax {
+            f.failure = StoreOutcome(status: .sopClassNotSupported, comment: "SOP class differs from the presentation context's")
+        }
+        inFlight = f
+        return []
+    }
+
+    /// Parses the identifier, asks the query handler, answers one pending response per match
+    /// (with its data set) and a final success (PS3.4 C.4.1.2).
+    private func completeFind(_ current: InFlight) async -> [Response] {
+        func final(_ status: DIMSEStatus, _ comment: String? = nil) -> Response {
+            Response(contextID: current.contextID, command: .response(to: current.command, status: status, errorComment: comment))
+        }
+        if let failure = current.failure { return [final(failure.status, failure.comment)] }
+        guard let queryHandler, let model = current.model, let bytes = current.identifier else { return [final(.processingFailure)] }
+        let syntax = TransferSyntax(uid: current.transferSyntax)
+        let identifier: DataSet
+        do {
+            identifier = try DataSetParser.parse(source: BufferByteSource(bytes), transferSyntax: syntax).dataSet
+        } catch {
+            logger.info("C-FIND identifier unreadable", metadata: ["error": "\(error)"])
+            return [final(.cannotUnderstand, "identifier cannot be parsed")]
+        }
+        let request = FindRequest(
+            callingAETitle: association.callingAETitle, peerAddress: association.peerAddress, entity: association.entity,
+            model: model, identifier: identifier, messageID: current.command.messageID ?? 0)
+        let matches: [DataSet]
+        do {
+            matches = try await queryHandler.find(request)
+        } catch let r as StoreRefusal {
+            return [final(r.outcome.status, r.outcome.comment)]
+        } catch {
+            logger.warning("C-FIND failed", metadata: ["error": "\(error)"])
+            return [final(.cannotUnderstand, "unable to process")]
+        }
+        var responses: [Response] = []
+        responses.reserveCapacity(matches.count + 1)
+        do {
+            let writer = try DataSetWriter(transferSyntax: syntax)
+            for match in matches {
+                responses.append(Response(
+                    contextID: current.contextID,
+                    command: .response(to: current.command, status: .pending, hasDataSet: true),
+                    dataSet: try writer.write(match)))
+            }
+        } catch {
+            logger.warning("C-FIND match not encodable", metadata: ["error": "\(error)"])
+            return [final(.cannotUnderstand, "unable to encode a match")]
+        }
+        responses.append(final(.success))
+        return responses
     }
 
     private func complete(_ current: InFlight) async -> Response {

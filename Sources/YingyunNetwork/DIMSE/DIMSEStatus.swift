@@ -20,6 +20,10 @@ public struct DIMSEStatus: RawRepresentable, Sendable, Hashable, CustomStringCon
     public static let outOfResources = DIMSEStatus(rawValue: 0xA700)
     public static let dataSetDoesNotMatchSOPClass = DIMSEStatus(rawValue: 0xA900)
     public static let cannotUnderstand = DIMSEStatus(rawValue: 0xC000)
+    /// C-FIND (PS3.4 Table C.4-1): matches are continuing.
+    public static let pending = DIMSEStatus(rawValue: 0xFF00)
+    /// C-FIND: identifier does not match SOP class.
+    public static let identifierDoesNotMatchSOPClass = DIMSEStatus(rawValue: 0xA900)
 
     public enum Category: Sendable, Hashable {
         case success, warning, failure, cancel, pending

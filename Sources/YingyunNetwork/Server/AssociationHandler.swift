@@ -9,6 +9,7 @@ import NIOCore
 struct AssociationHandler: Sendable {
     let configuration: DIMSEServerConfiguration
     let handler: any StoreHandler
+    let queryHandler: (any QueryHandler)?
     let logger: Logger
     let overLimit: Bool
 
@@ -23,7 +24,8 @@ struct AssociationHandler: Sendable {
         let machine = NIOLockedValueBox(Machine(artimTimeout: configuration.artimTimeout, idleTimeout: configuration.idleTimeout))
         _ = machine.withLockedValue { $0.handle(.transportConnected, now: clock.now) }
         let negotiator = AssociationNegotiator(
-            aeTitle: configuration.aeTitle, directory: configuration.directory, maximumPDULength: configuration.maximumPDULength)
+            aeTitle: configuration.aeTitle, directory: configuration.directory, maximumPDULength: configuration.maximumPDULength,
+            servesQuery: queryHandler != nil)
         let close: @Sendable () -> Void = { channel.channel.close(promise: nil) }
         do {
             try await channel.executeThenClose { inbound, outbound in
@@ -47,7 +49,7 @@ struct AssociationHandler: Sendable {
                     }
                     var session = Session(
                         machine: machine, clock: clock, outbound: outbound, close: close, logger: logger,
-                        negotiator: negotiator, handler: handler, peer: peer, overLimit: overLimit)
+                        negotiator: negotiator, handler: handler, queryHandler: queryHandler, peer: peer, overLimit: overLimit)
                     do {
                         for try await item in inbound {
                             let event: Machine.Event
@@ -79,6 +81,7 @@ struct AssociationHandler: Sendable {
         var logger: Logger
         let negotiator: AssociationNegotiator
         let handler: any StoreHandler
+        let queryHandler: (any QueryHandler)?
         let peer: String
         let overLimit: Bool
         var receiver: DIMSEMessageReceiver?
@@ -108,7 +111,7 @@ struct AssociationHandler: Sendable {
                 switch negotiator.negotiate(rq, peerAddress: peer) {
                 case .accept(let ac, let context):
                     logger[metadataKey: "dimse.calling_ae"] = "\(context.callingAETitle)"
-                    receiver = DIMSEMessageReceiver(association: context, handler: handler, logger: logger)
+                    receiver = DIMSEMessageReceiver(association: context, handler: handler, queryHandler: queryHandler, logger: logger)
                     fragmenter = PDVFragmenter(peerMaximumLength: context.peerMaximumLength)
                     logger.info("association accepted", metadata: [
                         "dimse.contexts_accepted": "\(context.contexts.count)/\(rq.presentationContexts.count)",
@@ -131,6 +134,11 @@ struct AssociationHandler: Sendable {
                         for response in responses {
                             for pdu in fragmenter.pdus(response.command.encoded(), contextID: response.contextID, isCommand: true) {
                                 if case .pData(let tf) = pdu { try await feed(.send(tf)) }
+                            }
+                            if let dataSet = response.dataSet {
+                                for pdu in fragmenter.pdus(dataSet, contextID: response.contextID, isCommand: false) {
+                                    if case .pData(let tf) = pdu { try await feed(.send(tf)) }
+                                }
                             }
                             logger.debug("DIMSE response", metadata: ["dimse.status": "\(response.command.status ?? .success)"])
                         }

@@ -8,11 +8,16 @@ import NIOPosix
 public struct DIMSEServer: Sendable {
     public let configuration: DIMSEServerConfiguration
     let handler: any StoreHandler
+    let queryHandler: (any QueryHandler)?
     let logger: Logger
 
-    public init(configuration: DIMSEServerConfiguration, handler: any StoreHandler, logger: Logger) {
+    /// - Parameters:
+    ///   - handler: where C-STORE data sets go.
+    ///   - queryHandler: answers C-FIND; nil = query models not offered.
+    public init(configuration: DIMSEServerConfiguration, handler: any StoreHandler, queryHandler: (any QueryHandler)? = nil, logger: Logger) {
         self.configuration = configuration
         self.handler = handler
+        self.queryHandler = queryHandler
         self.logger = logger
     }
 
@@ -44,7 +49,7 @@ public struct DIMSEServer: Sendable {
                     for try await connection in inbound {
                         let count = active.withLockedValue { $0 += 1; return $0 }
                         let association = AssociationHandler(
-                            configuration: configuration, handler: handler, logger: logger,
+                            configuration: configuration, handler: handler, queryHandler: queryHandler, logger: logger,
                             overLimit: count > configuration.maximumAssociations)
                         group.addTask {
                             await association.run(connection)
