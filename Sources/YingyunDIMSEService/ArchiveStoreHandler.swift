@@ -48,7 +48,7 @@ public struct ArchiveStoreHandler: StoreHandler {
             session = try archive.beginIngest(source: Self.sourceLabel(callingAETitle: request.callingAETitle, peerAddress: request.peerAddress))
             try await session.write(FileMetaInformation.header(
                 sopClassUID: request.sopClassUID, sopInstanceUID: request.sopInstanceUID,
-                transferSyntaxUID: request.transferSyntaxUID, sourceAETitle: request.callingAETitle))
+                transferSyntaxUID: request.transferSyntaxUID))
         } catch {
             logger.error("cannot stage a C-STORE", metadata: ["error": "\(error)"])
             throw StoreRefusal(.outOfResources, "cannot stage the object")

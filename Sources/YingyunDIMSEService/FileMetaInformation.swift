@@ -5,9 +5,10 @@ import YingyunDICOM
 /// and the File Meta Information group (always Explicit VR Little Endian), built from the
 /// C-STORE command and the negotiated transfer syntax. The data set bytes follow unchanged.
 enum FileMetaInformation {
-    /// - Parameters:
-    ///   - sourceAETitle: the calling AE, kept as Source Application Entity Title (0002,0016).
-    static func header(sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String, sourceAETitle: String) -> ByteBuffer {
+    /// No Source Application Entity Title (0002,0016): the same instance sent by a modality and
+    /// forwarded by a PACS must give the same bytes (an identical re-send, not a conflict); who
+    /// sent it is kept in the catalog (source "DIMSE:<AE>@<address>").
+    static func header(sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String) -> ByteBuffer {
         var elements = ByteBuffer()
         // (0002,0001) OB 00\01: OB has a 2-byte reserved field and a 4-byte length.
         elements.writeInteger(UInt16(0x0002), endianness: .little)
@@ -21,7 +22,6 @@ enum FileMetaInformation {
         writeShort(&elements, 0x0010, "UI", uid(transferSyntaxUID))
         writeShort(&elements, 0x0012, "UI", uid(Implementation.classUID))
         writeShort(&elements, 0x0013, "SH", text(Implementation.versionName))
-        writeShort(&elements, 0x0016, "AE", text(sourceAETitle))
 
         var out = ByteBuffer()
         out.reserveCapacity(132 + 12 + elements.readableBytes)
