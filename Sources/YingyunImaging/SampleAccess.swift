@@ -38,14 +38,16 @@ enum SampleAccess {
     /// How many samples hold each value in lo..<lo+span.
     static func histogram(_ frame: DecodedFrame, lo: Int, span: Int) -> [Int] {
         var counts = [Int](repeating: 0, count: span)
-        counts.withUnsafeMutableBufferPointer { c in forEach(frame) { _, v in c[v - lo] += 1 } }
+        counts.withUnsafeMutableBufferPointer { c in forEach(frame) { _, v in c[min(max(v - lo, 0), span - 1)] += 1 } }
         return counts
     }
 
-    /// `table[value - lo]` for every sample.
+    /// `table[value - lo]` for every sample; values outside the table take its nearest end
+    /// (the table may span only Bits Stored, and nothing here may read outside it).
     static func lookup(_ frame: DecodedFrame, lo: Int, table: [Float]) -> [Float] {
         [Float](unsafeUninitializedCapacity: frame.sampleCount) { out, initialized in
-            table.withUnsafeBufferPointer { t in forEach(frame) { i, v in out[i] = t[v - lo] } }
+            let last = table.count - 1
+            table.withUnsafeBufferPointer { t in forEach(frame) { i, v in out[i] = t[min(max(v - lo, 0), last)] } }
             initialized = frame.sampleCount
         }
     }

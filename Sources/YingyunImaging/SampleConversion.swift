@@ -22,13 +22,16 @@ enum SampleConversion {
         let shift = UInt32(32 - bits)
         let n = samples.count / bytesPerSample
         if bytesPerSample == 2 {
-            // The common case (12-bit CT and MR in 16-bit words), without the per-byte loops.
+            // The common case (12-bit CT and MR in 16-bit words): plain loops over UInt16 the
+            // compiler vectorises. Array storage is aligned, and decoded samples are little endian.
             let shift16 = UInt16(16 - bits)
             samples.withUnsafeMutableBytes { raw in
-                for i in 0..<n {
-                    let v = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
-                    let out = signed ? UInt16(bitPattern: Int16(bitPattern: v << shift16) >> Int16(shift16)) : (v << shift16) >> shift16
-                    raw.storeBytes(of: out.littleEndian, toByteOffset: 2 * i, as: UInt16.self)
+                let p = raw.bindMemory(to: UInt16.self)
+                if signed {
+                    for i in 0..<n { p[i] = UInt16(bitPattern: Int16(bitPattern: p[i] << shift16) >> Int16(shift16)) }
+                } else {
+                    let mask = UInt16.max >> shift16
+                    for i in 0..<n { p[i] &= mask }
                 }
             }
             return

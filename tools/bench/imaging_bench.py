@@ -5,15 +5,20 @@
 
 - series thumbnail: Yingyun's `…/series/{se}/thumbnail` (served from derived/, made at ingest)
   against Orthanc's `…/series/{se}/rendered?viewport=128,128` (or its middle instance's, if the
-  series level is not offered), same keep-alive client, medians of N×30 requests;
+  series level is not offered), medians of N×30 requests. Latencies use one keep-alive
+  http.client connection per server: `requests` alone costs ~1.5 ms per call here, more than
+  either server (see `client floor` in the output);
 - cold render of a 512² CT slice to a 128 px JPEG: `…/instances/{i}/rendered?viewport=128,128`,
   each request on an instance not rendered before, on both servers;
 - what background thumbnails cost ingest: STOW-RS of the whole study and one request per
   instance on a Yingyun with the worker (`--yingyun`) and one started with `--no-thumbnails`
-  (`--yingyun-off`), alternating runs.
+  (`--yingyun-off`), in blocks (all runs on one server, then wait until its worker is done),
+  so one server's background work never lands in the other's measurement.
 """
 import argparse
+import http.client
 import importlib.util
+import urllib.parse
 import statistics
 import time
 from pathlib import Path
@@ -61,13 +66,23 @@ def series_of(s: requests.Session, base: str, study: str) -> tuple[str, list[str
     return series, [r["00080018"]["Value"][0] for r in ordered]
 
 
-def timed_get(s: requests.Session, url: str, accept: str = "image/jpeg") -> float:
-    t = time.perf_counter()
-    r = s.get(url, headers={"Accept": accept})
-    dt = (time.perf_counter() - t) * 1000
-    if r.status_code != 200 or not r.content:
-        raise RuntimeError(f"GET {url}: {r.status_code} {r.text[:120]}")
-    return dt
+class Client:
+    """One keep-alive HTTP/1.1 connection: the leanest client Python has."""
+
+    def __init__(self, base: str) -> None:
+        u = urllib.parse.urlsplit(base)
+        self.prefix = u.path.rstrip("/")
+        self.conn = http.client.HTTPConnection(u.hostname, u.port)
+
+    def get_ms(self, path: str, accept: str = "image/jpeg") -> float:
+        t = time.perf_counter()
+        self.conn.request("GET", self.prefix + path, headers={"Accept": accept})
+        r = self.conn.getresponse()
+        body = r.read()
+        dt = (time.perf_counter() - t) * 1000
+        if r.status != 200 or not body:
+            raise RuntimeError(f"GET {path}: {r.status} {body[:120]!r}")
+        return dt
 
 
 def main() -> int:
@@ -82,44 +97,51 @@ def main() -> int:
     y, yoff, o = session(), session(), session()
     Y, YOFF, O = args.yingyun.rstrip("/"), args.yingyun_off.rstrip("/"), args.orthanc.rstrip("/")
 
-    # Ingest cost of background thumbnails: alternate the two Yingyun servers.
+    # Ingest cost of background thumbnails: a block of runs per server, then a pause long enough
+    # for the worker to finish, so its work lands in its own server's block only.
     ingest = {"on_whole": [], "off_whole": [], "on_each": [], "off_each": []}
     last_on = None
-    for _ in range(args.runs):
-        last_on, rate = stow_whole(y, Y, study)
-        ingest["on_whole"].append(rate)
-        ingest["off_whole"].append(stow_whole(yoff, YOFF, study)[1])
-        ingest["on_each"].append(stow_each(y, Y, study))
-        ingest["off_each"].append(stow_each(yoff, YOFF, study))
-    # The series to look at: one study on each server, stored the same way.
+    for label, s, base in (("on", y, Y), ("off", yoff, YOFF)):
+        for _ in range(args.runs):
+            uid, rate = stow_whole(s, base, study)
+            ingest[f"{label}_whole"].append(rate)
+            ingest[f"{label}_each"].append(stow_each(s, base, study))
+            if label == "on":
+                last_on = uid
+        time.sleep(15)
     o_study, _ = stow_whole(o, O, study)
-    time.sleep(5)  # let Yingyun's worker finish the last study's thumbnails
     y_series, y_sops = series_of(y, Y, last_on)
     o_series, o_sops = series_of(o, O, o_study)
+    yc, oc = Client(Y), Client(O)
+    floor_y = statistics.median(yc.get_ms("/studies?limit=1", "application/dicom+json") for _ in range(50))
 
     thumb_y, thumb_o = [], []
-    o_series_url = f"{O}/studies/{o_study}/series/{o_series}/rendered?viewport=128,128"
-    if o.get(o_series_url, headers={"Accept": "image/jpeg"}).status_code != 200:
+    o_thumb = f"/studies/{o_study}/series/{o_series}/rendered?viewport=128,128"
+    try:
+        oc.get_ms(o_thumb)
+    except RuntimeError:
         mid = o_sops[(len(o_sops) - 1) // 2]
-        o_series_url = f"{O}/studies/{o_study}/series/{o_series}/instances/{mid}/rendered?viewport=128,128"
+        o_thumb = f"/studies/{o_study}/series/{o_series}/instances/{mid}/rendered?viewport=128,128"
     for _ in range(args.runs):
-        thumb_y.append(statistics.median(timed_get(y, f"{Y}/studies/{last_on}/series/{y_series}/thumbnail") for _ in range(30)))
-        thumb_o.append(statistics.median(timed_get(o, o_series_url) for _ in range(30)))
+        thumb_y.append(statistics.median(yc.get_ms(f"/studies/{last_on}/series/{y_series}/thumbnail") for _ in range(30)))
+        thumb_o.append(statistics.median(oc.get_ms(o_thumb) for _ in range(30)))
 
     cold_y, cold_o = [], []
     for k in range(args.runs):
         picks = range(k * 8, k * 8 + 8)  # fresh instances every run: nothing rendered before
-        cold_y.append(statistics.median(timed_get(y, f"{Y}/studies/{last_on}/series/{y_series}/instances/{y_sops[i]}/rendered?viewport=128,128") for i in picks))
-        cold_o.append(statistics.median(timed_get(o, f"{O}/studies/{o_study}/series/{o_series}/instances/{o_sops[i]}/rendered?viewport=128,128") for i in picks))
+        cold_y.append(statistics.median(yc.get_ms(f"/studies/{last_on}/series/{y_series}/instances/{y_sops[i]}/rendered?viewport=128,128") for i in picks))
+        cold_o.append(statistics.median(oc.get_ms(f"/studies/{o_study}/series/{o_series}/instances/{o_sops[i]}/rendered?viewport=128,128") for i in picks))
 
     med = statistics.median
     print("| figure | Yingyun | Orthanc / without worker | ratio | issue 4 target |")
     print("|---|---|---|---|---|")
-    print(f"| series thumbnail, per request (ms) | {med(thumb_y):.2f} | {med(thumb_o):.2f} (Orthanc `{o_series_url.split('?')[0].rsplit('/', 2)[-2] if '/instances/' in o_series_url else 'series'}` rendered 128) | {med(thumb_o) / med(thumb_y):.1f}× faster | ≥ 5× |")
+    level = "middle instance" if "/instances/" in o_thumb else "series"
+    print(f"| series thumbnail, per request (ms) | {med(thumb_y):.2f} | {med(thumb_o):.2f} (Orthanc {level} /rendered?viewport=128,128) | {med(thumb_o) / med(thumb_y):.1f}× faster | ≥ 5× |")
     print(f"| cold 512² CT slice → 128 px JPEG (ms) | {med(cold_y):.2f} | {med(cold_o):.2f} | {med(cold_o) / med(cold_y):.1f}× faster | ≥ 2× |")
     for kind, label in (("whole", "STOW-RS whole study"), ("each", "STOW-RS one request per instance")):
         on, off = med(ingest[f"on_{kind}"]), med(ingest[f"off_{kind}"])
         print(f"| {label} with thumbnails made in the background (inst/s) | {on:.0f} | {off:.0f} without | cost {100 * (1 - on / off):.1f}% | < 15% |")
+    print(f"client floor (Yingyun QIDO limit=1, same connection): {floor_y:.2f} ms")
     print(f"runs: {args.runs}; samples: thumbnails {[round(v, 2) for v in thumb_y]} vs {[round(v, 2) for v in thumb_o]}; "
           f"cold {[round(v, 2) for v in cold_y]} vs {[round(v, 2) for v in cold_o]}; ingest {({k: [round(x) for x in v] for k, v in ingest.items()})}")
     return 0

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Derived images under `derived/ab/cd/<key>.jpg|.png` in the data directory. Written to a
 /// temporary name and renamed, never flushed: after a crash a torn file fails the format check
@@ -32,7 +35,17 @@ public struct FileDerivedStore: DerivedStore {
         let format: RenderParameters.Format = image.mediaType == "image/png" ? .png : .jpeg
         let (directory, file) = path(key, format)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Data(image.bytes).write(to: URL(fileURLWithPath: file), options: .atomic)
+        // Temporary name + rename, and no fsync (Foundation's atomic write flushes): a derived
+        // image can always be made again, and a torn one fails the check in `get`.
+        let temporary = "\(file).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        let written = image.bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == image.bytes.count, rename(temporary, file) == 0 else {
+            unlink(temporary)
+            throw CocoaError(.fileWriteUnknown)
+        }
     }
 }
 

@@ -55,7 +55,17 @@ public enum Renderer {
         let ds = decoder.dataSet
         let modality = try ModalityTransform(dataSet: ds, frame: options.frame, signedInput: frame.isSigned,
             source: decoder.source)
-        guard let (lo, hi) = SampleAccess.range(frame) else { return [] }
+        // The table spans every value Bits Stored allows (no pass over the pixels to find the
+        // range), or the range present when that would be larger.
+        guard frame.sampleCount > 0 else { return [] }
+        let bits = frame.bitsStored
+        let (lo, hi): (Int, Int)
+        if bits >= 1 && bits <= 16 {
+            (lo, hi) = frame.isSigned ? (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) : (0, (1 << bits) - 1)
+        } else {
+            guard let r = SampleAccess.range(frame) else { return [] }
+            (lo, hi) = r
+        }
         // Stored values of up to 17 bits span: one table over the range present instead of
         // per-pixel maths (and a histogram instead of sorting every value for the automatic window).
         let span = hi - lo + 1
