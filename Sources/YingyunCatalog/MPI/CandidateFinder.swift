@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// Suggests review candidates for a newly seen local identity: identities on other masters with
-/// the same birth date (the blocking key, indexed) whose demographics score at or above
+/// the same birth date (the blocking key, indexed) and a common folded name group, whose
+/// demographics score at or above
 /// `DemographicMatcher.threshold`. Runs inside the ingest transaction; never links.
 struct CandidateFinder {
     let db: Database
@@ -12,10 +13,18 @@ struct CandidateFinder {
 
     func suggest(for localID: Int64, master: Int64, _ demographics: Demographics) throws {
         guard let birthDate = demographics.birthDate, !birthDate.isEmpty, demographics.name != nil else { return }
+        // Only identities sharing a folded name group can reach the threshold (a birth date alone
+        // scores 0.3, sex 0.1): SQLite filters the birth-date block by them before any scoring.
+        let n = demographics.normalisedName
+        let latin = Array(n.latin)
         let rows = try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT id, name, sex FROM local_identity WHERE birth_date = ? AND master_id != ? LIMIT \(Self.blockLimit)"),
-            arguments: [birthDate, master])
+                sql: """
+                    SELECT id, name, sex FROM local_identity WHERE birth_date = ?1 AND master_id != ?2
+                    AND (name_ideographic = ?3 OR name_alphabetic IN (?4, ?5) OR name_phonetic IN (?4, ?5))
+                    LIMIT \(Self.blockLimit)
+                    """),
+            arguments: [birthDate, master, n.ideographic, latin.first, latin.count > 1 ? latin[1] : latin.first])
         if rows.isEmpty { return }
         let insert = try db.cachedStatement(
             sql: """
