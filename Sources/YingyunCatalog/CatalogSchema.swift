@@ -157,7 +157,9 @@ enum CatalogSchema {
         ALTER TABLE local_identity ADD COLUMN name_alphabetic TEXT;
         ALTER TABLE local_identity ADD COLUMN name_ideographic TEXT;
         ALTER TABLE local_identity ADD COLUMN name_phonetic TEXT;
-        CREATE INDEX local_identity_by_birth_date ON local_identity(birth_date);
+        CREATE INDEX local_identity_by_birth_date_ideographic ON local_identity(birth_date, name_ideographic);
+        CREATE INDEX local_identity_by_birth_date_alphabetic ON local_identity(birth_date, name_alphabetic);
+        CREATE INDEX local_identity_by_birth_date_phonetic ON local_identity(birth_date, name_phonetic);
         CREATE INDEX local_identity_by_issuer ON local_identity(issuer);
         CREATE INDEX trusted_identifier_by_local_identity ON trusted_identifier(local_identity_id);
         ALTER TABLE identity_conflict ADD COLUMN kind TEXT NOT NULL DEFAULT 'masters';

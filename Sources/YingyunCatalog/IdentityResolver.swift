@@ -129,6 +129,7 @@ struct IdentityResolver {
 
         let localID: Int64
         let isNew = local == nil
+        let n = isNew ? Demographics(name: a.patientName).normalisedName : NormalisedName()
         if let local {
             localID = local.id
             try db.cachedStatement(
@@ -146,7 +147,6 @@ struct IdentityResolver {
                 ).execute(arguments: [name, n.alphabetic, n.ideographic, n.phonetic, local.id])
             }
         } else {
-            let n = Demographics(name: a.patientName).normalisedName
             try db.cachedStatement(
                 sql: """
                     INSERT INTO local_identity
@@ -204,7 +204,7 @@ struct IdentityResolver {
         if isNew, policy.linking {
             try CandidateFinder(db: db, now: now).suggest(
                 for: localID, master: master,
-                Demographics(name: a.patientName, birthDate: a.patientBirthDate, sex: a.patientSex))
+                Demographics(name: a.patientName, birthDate: a.patientBirthDate, sex: a.patientSex), normalised: n)
         }
         return Resolution(masterID: master, localIdentityID: localID, issuer: issuer)
     }
