@@ -63,7 +63,9 @@ extension MPICommand {
                     var records: [InstanceRecord] = []
                     for _ in 0..<batchPatients {
                         n += 1
-                        let person = lines[(n * 104_729) % lines.count]
+                        // Each run its own people: earlier runs' unlinked (linking off) copies of a person
+                        // would otherwise pile up as look-alikes and be rescored by every later run.
+                        let person = lines[(n * 104_729 + Int(runID % 1_000_003)) % lines.count]
                         for k in 1...5 { records.append(Self.record(run: runID, n: n, k: k, person: person)) }
                     }
                     let t = ContinuousClock.now
