@@ -144,7 +144,8 @@ enum CatalogSchema {
         CREATE INDEX instance_history_by_uid ON instance_history(sop_instance_uid);
         """
 
-    /// The patient master index: link provenance, merged masters, every identifier a local
+    /// The patient master index: link provenance, folded name groups (review-candidate search:
+    /// `Demographics.fold`), merged masters, every identifier a local
     /// identity presented (trusted, invalid, conflicting), review candidates, the audit trail,
     /// and procedure codes for prior-study lookup by exam item.
     private static let v2 = """
@@ -153,7 +154,12 @@ enum CatalogSchema {
         ALTER TABLE local_identity ADD COLUMN link_operator TEXT;
         ALTER TABLE local_identity ADD COLUMN link_reason TEXT;
         ALTER TABLE local_identity ADD COLUMN linked_at REAL;
-        CREATE INDEX local_identity_by_birth_date ON local_identity(birth_date);
+        ALTER TABLE local_identity ADD COLUMN name_alphabetic TEXT;
+        ALTER TABLE local_identity ADD COLUMN name_ideographic TEXT;
+        ALTER TABLE local_identity ADD COLUMN name_phonetic TEXT;
+        CREATE INDEX local_identity_by_birth_date_ideographic ON local_identity(birth_date, name_ideographic);
+        CREATE INDEX local_identity_by_birth_date_alphabetic ON local_identity(birth_date, name_alphabetic);
+        CREATE INDEX local_identity_by_birth_date_phonetic ON local_identity(birth_date, name_phonetic);
         CREATE INDEX local_identity_by_issuer ON local_identity(issuer);
         CREATE INDEX trusted_identifier_by_local_identity ON trusted_identifier(local_identity_id);
         ALTER TABLE identity_conflict ADD COLUMN kind TEXT NOT NULL DEFAULT 'masters';

@@ -58,9 +58,10 @@ struct IdentityResolver {
         for other in a.otherPatientIDs { if let i = other.issuer { consider(i, other.value) } }
 
         let local = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, master_id, link_rule FROM local_identity WHERE patient_id = ? AND issuer = ?"),
+            db.cachedStatement(
+                sql: "SELECT id, master_id, link_rule, name FROM local_identity WHERE patient_id = ? AND issuer = ?"),
             arguments: [patientID, issuer]
-        ).map { (id: $0[0] as Int64, master: $0[1] as Int64, rule: $0[2] as String) }
+        ).map { (id: $0[0] as Int64, master: $0[1] as Int64, rule: $0[2] as String, name: $0[3] as String?) }
 
         // One value per authority per identity.
         var known: [String: String] = [:]
@@ -73,6 +74,13 @@ struct IdentityResolver {
         }
         var accepted: [Identifier] = []
         var conflictingValues: [Identifier] = []
+        // Seen before, all of it, and not pinned by an operator: it was resolved then (linked or a
+        // conflict recorded); later instances of a study cost one query, not the whole rule set.
+        if let local, local.rule != "operator", !trusted.isEmpty, invalid.isEmpty,
+           trusted.allSatisfy({ known[$0.issuer] == $0.value })
+        {
+            trusted = []
+        }
         for t in trusted {
             let sameAuthority = trusted.filter { $0.issuer == t.issuer }
             if let k = known[t.issuer] {
@@ -121,25 +129,35 @@ struct IdentityResolver {
 
         let localID: Int64
         let isNew = local == nil
+        let n = isNew ? Demographics(name: a.patientName).normalisedName : NormalisedName()
         if let local {
             localID = local.id
             try db.cachedStatement(
                 sql: """
-                    UPDATE local_identity SET name = COALESCE(?, name), birth_date = COALESCE(?, birth_date),
-                           sex = COALESCE(?, sex) WHERE id = ?
+                    UPDATE local_identity SET birth_date = COALESCE(?, birth_date), sex = COALESCE(?, sex) WHERE id = ?
                     """
-            ).execute(arguments: [a.patientName, a.patientBirthDate, a.patientSex, local.id])
+            ).execute(arguments: [a.patientBirthDate, a.patientSex, local.id])
+            if let name = a.patientName, name != local.name {
+                let n = Demographics(name: name).normalisedName
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE local_identity SET name = ?, name_alphabetic = ?, name_ideographic = ?, name_phonetic = ?
+                        WHERE id = ?
+                        """
+                ).execute(arguments: [name, n.alphabetic, n.ideographic, n.phonetic, local.id])
+            }
         } else {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO local_identity
-                        (patient_id, issuer, master_id, name, birth_date, sex, link_rule, link_reason, linked_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        (patient_id, issuer, master_id, name, birth_date, sex, link_rule, link_reason, linked_at,
+                         name_alphabetic, name_ideographic, name_phonetic)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 patientID, issuer, master, a.patientName, a.patientBirthDate, a.patientSex,
                 linkedByRule ? "trusted-identifier" : "new",
-                linkedByRule ? "same \(accepted[0].issuer) identifier" : nil, now,
+                linkedByRule ? "same \(accepted[0].issuer) identifier" : nil, now, n.alphabetic, n.ideographic, n.phonetic,
             ])
             localID = db.lastInsertedRowID
         }
@@ -186,7 +204,7 @@ struct IdentityResolver {
         if isNew, policy.linking {
             try CandidateFinder(db: db, now: now).suggest(
                 for: localID, master: master,
-                Demographics(name: a.patientName, birthDate: a.patientBirthDate, sex: a.patientSex))
+                Demographics(name: a.patientName, birthDate: a.patientBirthDate, sex: a.patientSex), normalised: n)
         }
         return Resolution(masterID: master, localIdentityID: localID, issuer: issuer)
     }

@@ -11,6 +11,7 @@ struct MPICommand: AsyncParsableCommand {
         abstract: "Patient master index: find, link, unlink, merge, unmerge, review, priors, audit.",
         subcommands: [
             Find.self, Link.self, Unlink.self, Merge.self, Unmerge.self, Review.self, Reject.self, Priors.self, Audit.self,
+            Bench.self,
         ])
 
     /// Who does a change and why (both recorded in the audit trail).

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// Suggests review candidates for a newly seen local identity: identities on other masters with
-/// the same birth date (the blocking key, indexed) whose demographics score at or above
+/// the same birth date (the blocking key, indexed) and a common folded name group, whose
+/// demographics score at or above
 /// `DemographicMatcher.threshold`. Runs inside the ingest transaction; never links.
 struct CandidateFinder {
     let db: Database
@@ -10,12 +11,25 @@ struct CandidateFinder {
     /// Bound on the identities compared per new identity (a birth date shared by thousands).
     static let blockLimit = 500
 
-    func suggest(for localID: Int64, master: Int64, _ demographics: Demographics) throws {
+    func suggest(for localID: Int64, master: Int64, _ demographics: Demographics, normalised: NormalisedName) throws {
         guard let birthDate = demographics.birthDate, !birthDate.isEmpty, demographics.name != nil else { return }
+        // Only identities sharing a folded name group can reach the threshold (a birth date alone
+        // scores 0.3, sex 0.1): SQLite filters the birth-date block by them before any scoring.
+        let n = normalised
+        let latin = Array(n.latin)
+        // One indexed probe per name group (birth_date, name_*): only rows that can match are read.
         let rows = try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT id, name, sex FROM local_identity WHERE birth_date = ? AND master_id != ? LIMIT \(Self.blockLimit)"),
-            arguments: [birthDate, master])
+                sql: """
+                    SELECT id, name, sex FROM local_identity
+                        WHERE birth_date = ?1 AND name_ideographic = ?3 AND master_id != ?2
+                    UNION SELECT id, name, sex FROM local_identity
+                        WHERE birth_date = ?1 AND name_alphabetic IN (?4, ?5) AND master_id != ?2
+                    UNION SELECT id, name, sex FROM local_identity
+                        WHERE birth_date = ?1 AND name_phonetic IN (?4, ?5) AND master_id != ?2
+                    LIMIT \(Self.blockLimit)
+                    """),
+            arguments: [birthDate, master, n.ideographic, latin.first, latin.count > 1 ? latin[1] : latin.first])
         if rows.isEmpty { return }
         let insert = try db.cachedStatement(
             sql: """
@@ -24,7 +38,8 @@ struct CandidateFinder {
                 """)
         for row in rows {
             let other: Int64 = row[0]
-            let match = DemographicMatcher.compare(demographics, Demographics(name: row[1], birthDate: birthDate, sex: row[2]))
+            let match = DemographicMatcher.compare(
+                demographics, Demographics(name: row[1], birthDate: birthDate, sex: row[2]), normalisedFirst: n)
             guard match.score >= DemographicMatcher.threshold else { continue }
             var reasons = match.reasons
             if try differentTrustedIdentifiers(localID, other) { reasons.append("different-trusted-identifiers") }

@@ -14,6 +14,10 @@ public enum DemographicMatcher {
     }
 
     public static func compare(_ a: Demographics, _ b: Demographics) -> Match {
+        compare(a, b, normalisedFirst: a.normalisedName)
+    }
+
+    static func compare(_ a: Demographics, _ b: Demographics, normalisedFirst na: NormalisedName) -> Match {
         var score = 0.0
         var reasons: [String] = []
         if let d = a.birthDate, let e = b.birthDate, !d.isEmpty, !e.isEmpty {
@@ -25,7 +29,6 @@ public enum DemographicMatcher {
                 reasons.append("different-birth-date")
             }
         }
-        let na = a.normalisedName
         let nb = b.normalisedName
         var ideographicAgree = false
         if let i = na.ideographic, let j = nb.ideographic {

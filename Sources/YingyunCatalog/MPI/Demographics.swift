@@ -30,6 +30,16 @@ public struct Demographics: Sendable, Hashable, Codable {
     /// Components concatenated, NFKC-folded (full-width → ASCII), upper-cased, combining marks,
     /// spaces, hyphens and apostrophes removed; nil when empty.
     static func fold(_ group: String) -> String? {
+        // Fast path: ASCII and CJK Unified Ideographs are unchanged by NFKC/NFD, so the costly
+        // Foundation normalisation is only needed for other scripts, full-width forms and accents.
+        if group.unicodeScalars.allSatisfy({ $0.value < 0x80 || (0x4E00...0x9FFF).contains($0.value) }) {
+            var out = String.UnicodeScalarView()
+            for u in group.unicodeScalars where u != "^" && u != " " && u != "'" && u != "-" && u != "." && u != "," {
+                out.append(u.value >= 0x61 && u.value <= 0x7A ? Unicode.Scalar(u.value - 0x20)! : u)
+            }
+            let s = String(out)
+            return s.isEmpty ? nil : s
+        }
         var scalars = String.UnicodeScalarView()
         let compat = group.precomposedStringWithCompatibilityMapping.decomposedStringWithCanonicalMapping
         for u in compat.unicodeScalars {

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import YingyunCatalog
+import YingyunDICOM
+
+extension MPICommand {
+    /// `yingyun mpi bench`: in-process timings on a data directory's catalog (tools/bench/mpi_bench.sh
+    /// builds the 1 M-patient catalog and the identifier sample): identifier lookup, prior-study
+    /// lookup, and catalog registration with linking on and off, interleaved batch by batch so
+    /// both modes see the same database state.
+    struct Bench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure MPI lookups and ingest with linking on/off in-process (adds rows to the catalog).")
+        @OptionGroup var options: DataDirectoryOptions
+        @Option(help: "File of AUTHORITY|VALUE|NATIONAL-ID|BIRTHDATE lines to look up.") var identifiers: String
+        @Option(help: "Lookups per kind.") var samples = 2000
+        @Option(name: .customLong("ingest-rounds"), help: "Batches per mode (0: skip the ingest measurement).")
+        var ingestRounds = 20
+        @Option(name: .customLong("batch-patients"), help: "Patients per batch (5 instances each).") var batchPatients = 10
+
+        func run() async throws {
+            guard let text = try? String(contentsOfFile: identifiers, encoding: .utf8) else {
+                throw ValidationError("cannot read \(identifiers)")
+            }
+            let lines = text.split(separator: "\n").map { $0.split(separator: "|").map(String.init) }.filter { $0.count >= 4 }
+            guard !lines.isEmpty else { throw ValidationError("no AUTHORITY|VALUE|NATIONAL-ID|BIRTHDATE lines in \(identifiers)") }
+            let path = options.data + "/catalog.sqlite"
+            var on = try options.identityPolicy()
+            on.linking = true
+            let catalog = try SQLiteCatalog(path: path, policy: on)
+            let ids = lines.map { PatientIdentifier(authority: $0[0], value: $0[1]) }
+
+            var lookup: [Double] = []
+            for i in 0..<samples {
+                let t = ContinuousClock.now
+                _ = try await catalog.masterPatient(identifiedBy: ids[i % ids.count])
+                lookup.append(ms(ContinuousClock.now - t))
+            }
+            print(Self.summary("identifier lookup (in-process)", lookup))
+            let windows = RecognitionWindows(defaultDays: 30, items: [.init(modality: "CT", bodyPart: "CHEST", days: 180)])
+            for (label, modalities) in [("prior-study lookup, all studies", [String]()), ("prior-study lookup, modality=CT", ["CT"])] {
+                var priors: [Double] = []
+                for i in 0..<samples {
+                    let t = ContinuousClock.now
+                    _ = try await catalog.priorStudies(
+                        PriorStudyQuery(identifier: ids[(i * 7919) % ids.count], modalities: modalities, lookBackDays: 3650),
+                        windows: windows)
+                    priors.append(ms(ContinuousClock.now - t))
+                }
+                print(Self.summary(label + " (in-process)", priors))
+            }
+            guard ingestRounds > 0 else { return }
+
+            var offPolicy = on
+            offPolicy.linking = false
+            let off = try SQLiteCatalog(path: path, policy: offPolicy)
+            var seconds: [Bool: Double] = [true: 0, false: 0]
+            var count: [Bool: Int] = [true: 0, false: 0]
+            let runID = UInt32.random(in: 0..<UInt32.max)
+            var n = 0
+            for round in 0..<ingestRounds {
+                for linking in (round % 2 == 0 ? [true, false] : [false, true]) {
+                    var records: [InstanceRecord] = []
+                    for _ in 0..<batchPatients {
+                        n += 1
+                        // Each run its own people: earlier runs' unlinked (linking off) copies of a person
+                        // would otherwise pile up as look-alikes and be rescored by every later run.
+                        let person = lines[(n * 104_729 + Int(runID % 1_000_003)) % lines.count]
+                        for k in 1...5 { records.append(Self.record(run: runID, n: n, k: k, person: person)) }
+                    }
+                    let t = ContinuousClock.now
+                    let results = try await (linking ? catalog : off).register(records, onConflict: .reject)
+                    seconds[linking, default: 0] += Double((ContinuousClock.now - t).components.attoseconds) / 1e18
+                        + Double((ContinuousClock.now - t).components.seconds)
+                    count[linking, default: 0] += results.count
+                }
+            }
+            let rateOn = Double(count[true]!) / seconds[true]!
+            let rateOff = Double(count[false]!) / seconds[false]!
+            print(String(format: "ingest (catalog registration, %d-instance batches): linking on %.0f inst/s, off %.0f inst/s, on/off %.3f",
+                         batchPatients * 5, rateOn, rateOff, rateOn / rateOff))
+        }
+
+        func ms(_ d: Duration) -> Double {
+            Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        }
+
+        static func summary(_ label: String, _ values: [Double]) -> String {
+            let s = values.sorted()
+            func p(_ q: Double) -> Double { s[min(s.count - 1, Int(Double(s.count) * q))] }
+            return String(format: "%@: n=%d p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms", label, s.count, p(0.5), p(0.9), p(0.99), s.last ?? 0)
+        }
+
+        /// A new visit of an existing person at a bench hospital: same national ID (linking has work
+        /// to do), same birth date (the review-candidate search too).
+        static func record(run: UInt32, n: Int, k: Int, person: [String]) -> InstanceRecord {
+            let study = "2.25.\(run).\(n)"
+            func t(_ tag: Tag, _ vr: VR, _ v: String) -> DataElement { DataElement(tag: tag, vr: vr, strings: [v]) }
+            let other = DataSet([t(.patientID, .LO, person[2]), t(.issuerOfPatientID, .LO, "NNCHN")])
+            let ds = DataSet([
+                t(.specificCharacterSet, .CS, "ISO_IR 192"),
+                t(.sopClassUID, .UI, "1.2.840.10008.5.1.4.1.1.2"), t(.sopInstanceUID, .UI, "\(study).1.\(k)"),
+                t(.studyDate, .DA, "20261120"), t(.modality, .CS, "CT"), t(.institutionName, .LO, "Bench Hospital"),
+                t(.patientName, .PN, "Zhang^Wei=张^伟"), t(.patientID, .LO, "BENCH-\(run)-\(n)"),
+                t(.issuerOfPatientID, .LO, "HOSP-BENCH"), t(.patientBirthDate, .DA, person[3]), t(.patientSex, .CS, "M"),
+                DataElement(tag: .otherPatientIDsSequence, items: [other]),
+                t(.bodyPartExamined, .CS, "CHEST"), t(.studyInstanceUID, .UI, study), t(.seriesInstanceUID, .UI, "\(study).1"),
+                t(.instanceNumber, .IS, "\(k)"),
+            ])
+            return InstanceRecord(
+                dataSet: ds, transferSyntaxUID: "1.2.840.10008.1.2.1", digest: String(format: "%08x%08x%048d", run, n, k),
+                size: 525_288, pixelDataOffset: 1000, frames: [[1000..<525_288]], source: "BENCH", receivedAt: Date())
+        }
+    }
+}
