@@ -51,4 +51,40 @@ enum SampleAccess {
             initialized = frame.sampleCount
         }
     }
+
+    /// Row by row, `table[value - lo]` for every sample of the row (clamped like `lookup`), in a
+    /// reused buffer: a resize can consume rows without a full-size float copy of the frame.
+    static func mappedRows(
+        _ frame: DecodedFrame, width: Int, lo: Int, table: [Float], _ body: (Int, UnsafeBufferPointer<Float>) -> Void
+    ) {
+        let rows = width > 0 ? frame.sampleCount / width : 0
+        var row = [Float](repeating: 0, count: width)
+        let last = table.count - 1
+        frame.samples.withUnsafeBytes { raw in
+            table.withUnsafeBufferPointer { t in
+                row.withUnsafeMutableBufferPointer { r in
+                    func run<T: FixedWidthInteger>(_: T.Type) {
+                        let size = MemoryLayout<T>.size
+                        guard raw.count >= rows * width * size else { return }
+                        for y in 0..<rows {
+                            let base = y * width * size
+                            for x in 0..<width {
+                                let v = Int(T(littleEndian: raw.loadUnaligned(fromByteOffset: base + x * size, as: T.self)))
+                                r[x] = t[min(max(v - lo, 0), last)]
+                            }
+                            body(y, UnsafeBufferPointer(r))
+                        }
+                    }
+                    switch (frame.bytesPerSample, frame.isSigned) {
+                    case (1, false): run(UInt8.self)
+                    case (1, true): run(Int8.self)
+                    case (2, false): run(UInt16.self)
+                    case (2, true): run(Int16.self)
+                    case (_, false): run(UInt32.self)
+                    default: run(Int32.self)
+                    }
+                }
+            }
+        }
+    }
 }

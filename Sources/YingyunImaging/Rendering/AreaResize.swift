@@ -40,6 +40,27 @@ enum AreaResize {
         }
     }
 
+    /// Resizes one-channel rows produced by `rows` (called once, handing out rows 0..<height in
+    /// order) without holding the full-size image: the horizontal pass consumes each row as it comes.
+    static func resize(
+        width: Int, height: Int, newWidth: Int, newHeight: Int,
+        rows: ((Int, UnsafeBufferPointer<Float>) -> Void) -> Void
+    ) -> [Float] {
+        let horizontal = Taps(axis(from: width, to: newWidth))
+        var mid = [Float](repeating: 0, count: newWidth * height)
+        mid.withUnsafeMutableBufferPointer { m in
+            rows { y, row in
+                let out = y * newWidth
+                for x in 0..<newWidth {
+                    var sum: Float = 0
+                    for k in horizontal.start[x]..<horizontal.start[x + 1] { sum += row[horizontal.index[k]] * horizontal.weight[k] }
+                    m[out + x] = sum
+                }
+            }
+        }
+        return resize(mid, width: newWidth, height: height, channels: 1, newWidth: newWidth, newHeight: newHeight)
+    }
+
     /// The taps of every output position flattened into three arrays (no array per position in
     /// the inner loops): position p uses index[start[p]..<start[p+1]] with the matching weights.
     private struct Taps {

@@ -24,9 +24,30 @@ public enum Renderer {
         let frame = try decoder.frame(options.frame, options: .init(convertYBRToRGB: true, applyPalette: true))
         var values: [Float]
         let channels: Int
+        var target: (width: Int, height: Int)?
+        if let size = options.size, size > 0 {
+            let scale = Double(size) / Double(max(frame.columns, frame.rows))
+            target = (max(1, Int((Double(frame.columns) * scale).rounded())), max(1, Int((Double(frame.rows) * scale).rounded())))
+        }
         switch (frame.photometricInterpretation, frame.samplesPerPixel) {
         case (.monochrome1, 1), (.monochrome2, 1):
-            values = try grey(frame, decoder: decoder, options: options)
+            switch try grey(frame, decoder: decoder, options: options) {
+            case .values(let v):
+                values = v
+            case .table(let lo, let table):
+                if let t = target, t.width != frame.columns || t.height != frame.rows {
+                    // Map and shrink in one pass over the rows (no full-size float image).
+                    values = AreaResize.resize(width: frame.columns, height: frame.rows, newWidth: t.width, newHeight: t.height) {
+                        SampleAccess.mappedRows(frame, width: frame.columns, lo: lo, table: table, $0)
+                    }
+                    let pixels = values.map { v -> UInt8 in
+                        let r = (v + 0.5).rounded(.down)
+                        return r <= 0 ? 0 : (r >= 255 ? 255 : UInt8(r))
+                    }
+                    return RenderedImage(width: t.width, height: t.height, components: 1, pixels: pixels)
+                }
+                values = SampleAccess.lookup(frame, lo: lo, table: table)
+            }
             channels = 1
         case (.rgb, 3):
             let scale = 255 / Float((1 << min(frame.bitsStored, frame.bytesPerSample * 8)) - 1)
@@ -36,12 +57,10 @@ public enum Renderer {
             throw ImagingError(.unsupportedImage, "cannot render \(pi.rawValue) with \(n) samples per pixel")
         }
         var width = frame.columns, height = frame.rows
-        if let size = options.size, size > 0 {
-            let scale = Double(size) / Double(max(width, height))
-            let w = max(1, Int((Double(width) * scale).rounded())), h = max(1, Int((Double(height) * scale).rounded()))
-            values = AreaResize.resize(values, width: width, height: height, channels: channels, newWidth: w, newHeight: h)
-            width = w
-            height = h
+        if let t = target {
+            values = AreaResize.resize(values, width: width, height: height, channels: channels, newWidth: t.width, newHeight: t.height)
+            width = t.width
+            height = t.height
         }
         let pixels = values.map { v -> UInt8 in
             let r = (v + 0.5).rounded(.down)
@@ -51,19 +70,26 @@ public enum Renderer {
     }
 
     /// Monochrome: stored value → modality value → VOI → [0, 255], inverted for MONOCHROME1.
-    private static func grey(_ frame: DecodedFrame, decoder: PixelDataDecoder, options: RenderOptions) throws -> [Float] {
+    /// A monochrome frame's display values: as a table over stored values (the usual case) or,
+    /// when the stored range is too wide for one, mapped value by value.
+    private enum GreyMapping {
+        case table(lo: Int, values: [Float])
+        case values([Float])
+    }
+
+    private static func grey(_ frame: DecodedFrame, decoder: PixelDataDecoder, options: RenderOptions) throws -> GreyMapping {
         let ds = decoder.dataSet
         let modality = try ModalityTransform(dataSet: ds, frame: options.frame, signedInput: frame.isSigned,
             source: decoder.source)
         // The table spans every value Bits Stored allows (no pass over the pixels to find the
         // range), or the range present when that would be larger.
-        guard frame.sampleCount > 0 else { return [] }
+        guard frame.sampleCount > 0 else { return .values([]) }
         let bits = frame.bitsStored
         let (lo, hi): (Int, Int)
         if bits >= 1 && bits <= 16 {
             (lo, hi) = frame.isSigned ? (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) : (0, (1 << bits) - 1)
         } else {
-            guard let r = SampleAccess.range(frame) else { return [] }
+            guard let r = SampleAccess.range(frame) else { return .values([]) }
             (lo, hi) = r
         }
         // Stored values of up to 17 bits span: one table over the range present instead of
@@ -88,9 +114,7 @@ public enum Renderer {
             let y = Float(voi(modality(Double(v))) * 255)
             return invert ? 255 - y : y
         }
-        if tabulated {
-            return SampleAccess.lookup(frame, lo: lo, table: (0..<span).map { map(lo + $0) })
-        }
-        return frame.integerSamples().map(map)
+        if tabulated { return .table(lo: lo, values: (0..<span).map { map(lo + $0) }) }
+        return .values(frame.integerSamples().map(map))
     }
 }
