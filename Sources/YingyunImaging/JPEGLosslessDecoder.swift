@@ -66,6 +66,9 @@ enum JPEGLosslessDecoder {
             switch m {
             case 0xC3:
                 guard length >= 8 else { throw ImagingError(.corruptCodestream, "short SOF3 segment") }
+                // One frame per codestream: a second SOF would redefine the size under planes
+                // already allocated for the first (found by fuzzing).
+                guard !sawFrame else { throw ImagingError(.corruptCodestream, "a second frame header (SOF3) in one codestream") }
                 precision = Int(d[segment])
                 height = try u16(segment + 1)
                 width = try u16(segment + 3)
@@ -158,6 +161,9 @@ enum JPEGLosslessDecoder {
         let mask = 0xFFFF
         // Planes are taken out of the array so the inner loop writes them without copy-on-write.
         var planes = scan.map { components[$0.index].plane }
+        guard planes.allSatisfy({ $0.count == width * height }) else {
+            throw ImagingError(.corruptCodestream, "scan component planes do not match the frame size")
+        }
         defer { for (k, s) in scan.enumerated() { components[s.index].plane = planes[k] } }
         var resetRow = 0, resetColumn = 0
         var mcusLeft = restartInterval
