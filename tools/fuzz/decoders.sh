@@ -18,6 +18,9 @@ for c in "${codecs[@]}"; do
   corpus="$here/corpus-decoder-$c"; mkdir -p "$corpus"
   python3 "$here/seed_codestreams.py" "$c" "$corpus" || true
   echo "== codec $c: ${secs}s" >&2
+  # A crash ends this codec's run (libFuzzer stops at the first); the others still run.
   YY_FUZZ_CODEC="$c" "$bin" "$corpus" -max_total_time="$secs" -max_len=262144 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$here/artifacts/decoder-$c-" -print_final_stats=1 2>&1 | tail -12
+    -artifact_prefix="$here/artifacts/decoder-$c-" -print_final_stats=1 > "$here/artifacts/decoder-$c.log" 2>&1 \
+    && echo "codec $c: clean" >&2 || echo "codec $c: FOUND A PROBLEM (see artifacts/decoder-$c.log)" >&2
+  grep -E '^Done|stat::number_of_executed_units|SUMMARY|ERROR' "$here/artifacts/decoder-$c.log" >&2 || true
 done
