@@ -21,7 +21,7 @@ let package = Package(
         ),
         .target(
             name: "CYingyunCodecs",
-            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("openjp2"), .linkedLibrary("charls")]
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("openjp2"), .linkedLibrary("charls"), .linkedLibrary("png16")]
         ),
         .target(
             name: "YingyunImaging",
