@@ -101,7 +101,8 @@ public struct PixelDataDecoder: Sendable {
             frame = try decodeCodecImage(CodecLibraries.jpeg2000(encapsulatedFrame(index), maxPixels: options.maximumPixels),
                 signCorrectionFromPrecision: false)
         }
-        return finish(frame, options: options)
+        finish(&frame, options: options)
+        return frame
     }
 
     // MARK: - Per codec
@@ -213,8 +214,8 @@ public struct PixelDataDecoder: Sendable {
     }
 
     /// Steps common to every codec: unused bits, colour space, palette.
-    private func finish(_ frame: DecodedFrame, options: Options) -> DecodedFrame {
-        var frame = frame
+    /// In place: a copy here would duplicate the whole frame (copy-on-write) before masking it.
+    private func finish(_ frame: inout DecodedFrame, options: Options) {
         if module.bitsAllocated > 1 {
             SampleConversion.normalize(&frame.samples, bytesPerSample: frame.bytesPerSample, bits: module.bitsStored,
                 signed: module.isSigned)
@@ -228,6 +229,5 @@ public struct PixelDataDecoder: Sendable {
         if options.applyPalette, frame.photometricInterpretation == .paletteColor, let lut = module.palette {
             frame = ColorConversion.applyPalette(frame, lut)
         }
-        return frame
     }
 }

@@ -5,8 +5,11 @@ public import YingyunStore
 /// new key — and the key doubles as the image's ETag.
 public struct DerivedKey: Sendable, Hashable, CustomStringConvertible {
     public let digest: BlobDigest
+    /// The image format the parameters asked for (nil for keys made some other way).
+    public let format: RenderParameters.Format?
 
     public init(source: String, rendererVersion: String, parameters: RenderParameters) {
+        format = parameters.format
         let text = "yingyun-derived-v1\n\(source)\n\(rendererVersion)\n\(parameters.canonical)\n"
         var bytes = Array(text.utf8)
         let hasher = SHA256Hasher()

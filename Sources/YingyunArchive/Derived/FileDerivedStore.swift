@@ -21,7 +21,8 @@ public struct FileDerivedStore: DerivedStore {
     }
 
     public func get(_ key: DerivedKey) throws -> EncodedImage? {
-        for format in RenderParameters.Format.allCases {
+        // The key includes the format; the file carries its extension so it can be looked at.
+        for format in RenderParameters.Format.allCases where key.format == nil || key.format == format {
             let file = path(key, format).file
             guard let data = FileManager.default.contents(atPath: file) else { continue }
             let bytes = [UInt8](data)
