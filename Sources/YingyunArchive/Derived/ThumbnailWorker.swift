@@ -23,6 +23,8 @@ public final class ThumbnailWorker: IngestObserver, @unchecked Sendable {
     private var rendered = 0
     private var failed = 0
     private var busy = false
+    /// Renders at nice 19, so only otherwise idle CPU goes to thumbnails.
+    private let idle = IdleThread(name: "yingyun-thumbnails")
     private let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
 
@@ -112,7 +114,8 @@ public final class ThumbnailWorker: IngestObserver, @unchecked Sendable {
                 // Ingest resumed: step aside until it pauses again (the next study must not wait).
                 guard await waitForQuiet() else { return }
                 do {
-                    _ = try service.image(of: instance, p)
+                    let service = service
+                    _ = try await idle.run { try service.image(of: instance, p) }
                     lock.withLock { rendered += 1 }
                 } catch {
                     lock.withLock { failed += 1 }
