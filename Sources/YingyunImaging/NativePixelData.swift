@@ -16,6 +16,11 @@ enum NativePixelData {
         let total = try totalLength(element)
 
         if module.bitsAllocated == 1 {
+            // PS3.3 C.7.6.3.1: one bit per sample is monochrome only; a colour or 4:2:2 frame of
+            // bits would come out with fewer samples than the frame declares (found by fuzzing).
+            guard module.samplesPerPixel == 1, !is422 else {
+                throw ImagingError(.unsupportedImage, "1-bit pixel data with \(module.samplesPerPixel) samples per pixel")
+            }
             let firstBit = index * frameBits
             let firstByte = firstBit / 8
             let lastByte = (firstBit + frameBits + 7) / 8

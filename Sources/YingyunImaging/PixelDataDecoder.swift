@@ -102,6 +102,12 @@ public struct PixelDataDecoder: Sendable {
                 signCorrectionFromPrecision: false)
         }
         finish(&frame, options: options)
+        // Whatever the codec did, a frame never leaves with fewer bytes than it declares: readers
+        // index samples by rows × columns × samples per pixel.
+        guard frame.samples.count >= frame.sampleCount * frame.bytesPerSample else {
+            throw ImagingError(.corruptCodestream,
+                "decoded frame holds \(frame.samples.count) bytes, \(frame.sampleCount * frame.bytesPerSample) expected")
+        }
         return frame
     }
 

@@ -1,8 +1,10 @@
+import NIOCore
 import Testing
+import YingyunDICOM
 @testable import YingyunImaging
 
 /// Inputs tools/fuzz/decoders.sh found, kept as regressions: each must throw, never trap.
-@Suite struct JPEGLosslessFuzzRegressionTests {
+@Suite struct FuzzRegressionTests {
     static func segment(_ marker: UInt8, _ body: [UInt8]) -> [UInt8] {
         let length = body.count + 2
         return [0xFF, marker, UInt8(length >> 8), UInt8(length & 0xFF)] + body
@@ -18,5 +20,16 @@ import Testing
         d += Self.segment(0xDA, [1, 1, 0x00, 1, 0, 0])                    // scan of component 1, predictor 1
         d += [UInt8](repeating: 0x00, count: 64) + [0xFF, 0xD9]
         #expect(throws: ImagingError.self) { _ = try JPEGLosslessDecoder.decode(d, maxPixels: 1 << 20) }
+    }
+
+    /// 1 bit per sample with three samples (RGB or YBR_FULL_422): unpacked to fewer samples than
+    /// the frame declared, and readers then indexed past the end.
+    @Test(arguments: [PhotometricInterpretation.rgb, .ybrFull422])
+    func oneBitColourIsRefused(_ photometric: PhotometricInterpretation) {
+        let module = ImagePixelModule(rows: 1, columns: 2, samplesPerPixel: 3, photometricInterpretation: photometric, bitsAllocated: 1)
+        let element = DataElement(tag: .pixelData, vr: .OB, bytes: ByteBuffer(bytes: [0xFF, 0x0F, 0, 0]))
+        #expect(throws: ImagingError.self) {
+            _ = try NativePixelData.frame(0, module: module, element: element, source: nil, bigEndian: false)
+        }
     }
 }
