@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# C-GET and C-MOVE SCP against real peers on 127.0.0.1: dcmtk getscu, dcmtk movescu with dcmtk
-# storescp as the move destination, pynetdicom as C-GET and C-MOVE SCU. Every retrieved data set
+# C-GET, C-MOVE and storage commitment SCP against real peers on 127.0.0.1: dcmtk getscu, dcmtk movescu with dcmtk
+# storescp as the move destination, pynetdicom as C-GET, C-MOVE and storage commitment SCU. Every retrieved data set
 # must be byte-identical to the one stored (a multi-PDU instance included); getscu runs with +B
 # (bit-preserving: written as received; by default it re-encodes what it parsed).
 # usage: Tests/Peers/dimse_retrieve_contract.sh YINGYUN_BIN
@@ -35,6 +35,7 @@ read -r dlo dhi <<<"${DIMSE_PORTS:-11300 11399}"
 dport=$(free_port $dlo $dhi)
 sport=$(free_port $dlo $dhi $dport)
 pport=$(free_port $dlo $dhi $dport $sport)
+cport=$(free_port $dlo $dhi $dport $sport $pport)
 hport=$(free_port ${HTTP_PORTS:-18300 18349})
 cat > "$work/ae.json" <<JSON
 { "strict": true,
@@ -45,7 +46,8 @@ cat > "$work/ae.json" <<JSON
     { "aeTitle": "MOVESCU", "permissions": ["retrieve"] },
     { "aeTitle": "PYNETDICOM", "permissions": ["store", "query", "retrieve"] },
     { "aeTitle": "STORESCP", "permissions": [], "moveDestination": { "host": "127.0.0.1", "port": $sport } },
-    { "aeTitle": "PYDEST", "permissions": [], "moveDestination": { "host": "127.0.0.1", "port": $pport } } ] }
+    { "aeTitle": "PYDEST", "permissions": [], "moveDestination": { "host": "127.0.0.1", "port": $pport } },
+    { "aeTitle": "PYCOMMIT", "permissions": ["store"], "moveDestination": { "host": "127.0.0.1", "port": $cport } } ] }
 JSON
 "$bin" serve --data "$work/data" --host 127.0.0.1 --http-port "$hport" --dicom-port "$dport" --ae-title YINGYUN \
     --ae-config "$work/ae.json" --no-thumbnails >"$work/server.log" 2>&1 &
@@ -112,6 +114,9 @@ step "getscu from an AE without the retrieve permission: refused" get_refused
 
 step "pynetdicom C-GET (study, patient) and C-MOVE (own SCP; unknown destination)" \
     python3 Tests/Peers/dimse_retrieve_pynetdicom.py "$dport" YINGYUN "$pport" "${files[@]}"
+
+step "pynetdicom storage commitment: N-ACTION, N-EVENT-REPORT on the same and on a new association" \
+    python3 Tests/Peers/dimse_commitment_pynetdicom.py "$dport" YINGYUN "$cport" "${files[@]}"
 
 step "listener still serving" /usr/bin/echoscu -aet ECHOSCU -aec YINGYUN 127.0.0.1 "$dport"
 if [ $failed -gt 0 ]; then echo "--- server log (tail)"; tail -40 "$work/server.log"; fi
