@@ -118,6 +118,20 @@ step "pynetdicom C-GET (study, patient) and C-MOVE (own SCP; unknown destination
 step "pynetdicom storage commitment: N-ACTION, N-EVENT-REPORT on the same and on a new association" \
     python3 Tests/Peers/dimse_commitment_pynetdicom.py "$dport" YINGYUN "$cport" "${files[@]}"
 
+find_charset() {
+    mkdir -p "$work/find"
+    (cd "$work/find" && /usr/bin/findscu -X -aet PYNETDICOM -aec YINGYUN -S -k SpecificCharacterSet=GB18030 -k QueryRetrieveLevel=STUDY \
+        -k PatientName='*' -k StudyInstanceUID 127.0.0.1 "$dport") || return 1
+    python3 Tests/Peers/dimse_find_charset.py "$dport" YINGYUN "$work/find" || return 1
+    # ISO 2022 IR 58 as dcmtk reads it: converted to UTF-8 by dcmdump, the Chinese names appear.
+    mkdir -p "$work/find58"
+    (cd "$work/find58" && /usr/bin/findscu -X -aet PYNETDICOM -aec YINGYUN -S -k 'SpecificCharacterSet=\\ISO 2022 IR 58' \
+        -k QueryRetrieveLevel=STUDY -k PatientName='*' -k StudyInstanceUID 127.0.0.1 "$dport") || return 1
+    local dump; dump=$(/usr/bin/dcmdump +U8 "$work"/find58/* 2>&1)
+    for n in '刘^丽' '杨^伟' '刘^涛'; do grep -q "=$n" <<<"$dump" || { echo "ISO 2022 IR 58: $n not in dcmdump +U8"; echo "$dump" | grep -a PatientName; return 1; }; done
+}
+step "C-FIND answers in GB18030 / ISO 2022 IR 58 as requested (findscu, pynetdicom + pydicom decoding)" find_charset
+
 step "listener still serving" /usr/bin/echoscu -aet ECHOSCU -aec YINGYUN 127.0.0.1 "$dport"
 if [ $failed -gt 0 ]; then echo "--- server log (tail)"; tail -40 "$work/server.log"; fi
 echo "dimse retrieve contract: $passed passed, $failed failed"
