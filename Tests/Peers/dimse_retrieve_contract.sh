@@ -9,7 +9,7 @@ bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 cd "$(dirname "$0")/../.."
 work="$(mktemp -d "${TMPDIR:-/tmp}/yingyun-retrieve-XXXXXX")"
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 passed=0; failed=0
 step() {  # step NAME COMMAND...: runs one check; counts it
     local name="$1"; shift
