@@ -24,6 +24,8 @@ echo "== peers: decoded pixels against pydicom/pylibjpeg/gdcm; damaged codestrea
 bash Tests/Peers/imaging_contract.sh "$bin"
 echo "== peers: the DICOM listener on 127.0.0.1 (dcmtk, pynetdicom, our SCU against storescp, bad input)"
 bash Tests/Peers/dimse_contract.sh "$bin"
+echo "== peers: C-GET/C-MOVE/storage commitment SCP (dcmtk getscu/movescu/storescp, pynetdicom)"
+bash Tests/Peers/dimse_retrieve_contract.sh "$bin"
 echo "== peers: the patient master index over HTTP (dicomweb-client STOW, /mpi, QIDO by linked identifier, CLI)"
 bash Tests/Peers/mpi_contract.sh "$bin"
 echo "== peers: the DICOMweb server on 127.0.0.1 (dicomweb-client, bad input, crash, memory)"

@@ -6,7 +6,8 @@ public import YingyunNetwork
 
 /// C-FIND SCP over the catalog (PS3.4 Annex C): the identifier becomes the same `CatalogQuery` a
 /// QIDO-RS request does (matching rules of C.2.2.2 live in the catalog); each match is cut down
-/// to the keys asked for, with (0008,0052) and the character set of the answer (UTF-8).
+/// to the keys asked for, with (0008,0052) and the character set of the answer: the requested
+/// one when it is GB18030, GBK or ISO 2022 IR 58 and every value fits, else UTF-8.
 public struct CatalogQueryHandler: QueryHandler {
     public let catalog: any Catalog
     public let logger: Logger
@@ -50,6 +51,7 @@ public struct CatalogQueryHandler: QueryHandler {
             logger.error("C-FIND catalog search failed", metadata: ["error": "\(error)"])
             throw StoreRefusal(.outOfResources, "catalog unavailable")
         }
+        let answerSet = AnswerCharacterSet(requested: characterSet)
         var answers: [DataSet] = []
         var seen = Set<[UInt8]>()
         for match in result.matches {
@@ -65,6 +67,13 @@ public struct CatalogQueryHandler: QueryHandler {
                 } else {
                     // Asked for, unknown here: returned empty (PS3.4 C.2.2.1.3).
                     elements.append(DataElement(tag: e.tag, vr: e.vr, bytes: ByteBuffer()))
+                }
+            }
+            if let answerSet {
+                // All or nothing: one answer declares one character set.
+                let encoded = elements.dropFirst().map { answerSet.encode($0) }
+                if encoded.allSatisfy({ $0 != nil }) {
+                    elements = [DataElement(tag: .specificCharacterSet, vr: .CS, strings: answerSet.terms)] + encoded.map { $0! }
                 }
             }
             let answer = DataSet(elements)

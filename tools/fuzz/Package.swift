@@ -1,6 +1,6 @@
 // swift-tools-version:6.2
-// libFuzzer harnesses for the DICOM core and the pixel decoders. Not part of the test command;
-// run tools/fuzz/run.sh (parser) and tools/fuzz/decoders.sh (one decoder at a time).
+// libFuzzer harnesses for the DICOM core, the pixel decoders and the DICOM upper layer (PDUs). Not part of the test command;
+// run tools/fuzz/run.sh (parser), tools/fuzz/decoders.sh (one decoder at a time), tools/fuzz/pdu.sh.
 import PackageDescription
 
 let package = Package(
@@ -34,6 +34,20 @@ let package = Package(
         .executableTarget(
             name: "FuzzDecoders",
             dependencies: ["YingyunDICOM", "YingyunImaging", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // The upper layer's codecs (PDUs, command sets), by symlink: YingyunNetwork without NIOPosix.
+        .target(
+            name: "YingyunPDU",
+            dependencies: ["YingyunDICOM", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: [
+                .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
+                .enableUpcomingFeature("InternalImportsByDefault"),
+            ]
+        ),
+        .executableTarget(
+            name: "FuzzPDU",
+            dependencies: ["YingyunPDU", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(

@@ -14,12 +14,12 @@ import YingyunDICOMweb
 private let M_ARENA_MAX: Int32 = -8
 #endif
 
-/// `yingyun serve`: the DICOMweb server and the DICOM listener (C-ECHO, C-STORE, C-FIND) on embedded
+/// `yingyun serve`: the DICOMweb server and the DICOM listener (C-ECHO, C-STORE, C-FIND, C-GET, C-MOVE) on embedded
 /// defaults (SQLite catalog, file blob store).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the DICOMweb server (STOW-RS, QIDO-RS, WADO-RS) and the DICOM listener (C-ECHO, C-STORE, C-FIND) on a data directory.")
+        abstract: "Run the DICOMweb server (STOW-RS, QIDO-RS, WADO-RS) and the DICOM listener (C-ECHO, C-STORE, C-FIND, C-GET, C-MOVE) on a data directory.")
 
     @OptionGroup var options: DataDirectoryOptions
 
@@ -77,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The AE directory: the file given, else an open one (any calling AE may store).
     func applicationEntities() throws -> ApplicationEntityDirectory {
-        guard let aeConfig else { return ApplicationEntityDirectory(strict: false, defaultPermissions: [.store, .query]) }
+        guard let aeConfig else { return ApplicationEntityDirectory(strict: false, defaultPermissions: [.store, .query, .retrieve]) }
         do {
             return try ApplicationEntityDirectory.load(path: aeConfig)
         } catch {
@@ -131,14 +131,17 @@ struct ServeCommand: AsyncParsableCommand {
             try await http.run()
             return
         }
-        let dimse = DIMSEServer(
+        var dimse = DIMSEServer(
             configuration: DIMSEServerConfiguration(
                 host: host, port: port, aeTitle: aeTitle, directory: directory, maximumPDULength: dicomMaxPDU,
                 artimTimeout: .milliseconds(Int64(dicomARTIMTimeout * 1000)),
                 idleTimeout: .milliseconds(Int64(dicomIdleTimeout * 1000))),
             handler: ArchiveStoreHandler(archive: archive, logger: logger),
             queryHandler: CatalogQueryHandler(catalog: archive.catalog, logger: logger),
+            retrieveHandler: CatalogRetrieveHandler(catalog: archive.catalog, store: archive.store, logger: logger),
             logger: logger)
+        dimse.commitmentHandler = CatalogCommitmentHandler(catalog: archive.catalog, logger: logger)
+        let listener = dimse
         let explicit = dicomPort != nil
         let dimseLogger = logger
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -146,7 +149,7 @@ struct ServeCommand: AsyncParsableCommand {
             group.addTask { try await http.run() }
             group.addTask {
                 do {
-                    try await dimse.run()
+                    try await listener.run()
                 } catch where !explicit && !(error is CancellationError) {
                     dimseLogger.warning("DICOM listener not started: default port 11112 unavailable", metadata: ["error": "\(error)"])
                     // Keep serving HTTP: wait to be cancelled with it.

@@ -23,6 +23,9 @@ public struct AssociationContext: Sendable {
     public var contexts: [UInt8: AcceptedPresentationContext]
     /// Largest P-DATA-TF PDU the peer accepts (0 = unlimited).
     public var peerMaximumLength: UInt32
+    /// Storage SOP classes for which the peer took the SCP role (role selection accepted): the
+    /// classes C-GET may send back on this association (PS3.4 C.4.3.1.2).
+    public var peerSCPRoles: Set<String> = []
 }
 
 /// The acceptor's decisions on an A-ASSOCIATE-RQ (PS3.8 §9.3.4, PS3.7 Annex D.3.3): who may
@@ -36,6 +39,10 @@ public struct AssociationNegotiator: Sendable {
     public var implementationVersionName: String
     /// Whether C-FIND is served (a query handler is present).
     public var servesQuery: Bool
+    /// Whether C-GET/C-MOVE are served (a retrieve handler is present).
+    public var servesRetrieve: Bool = false
+    /// Whether Storage Commitment Push Model is served (a commitment handler is present).
+    public var servesCommitment: Bool = false
 
     public init(
         aeTitle: String, directory: ApplicationEntityDirectory, maximumPDULength: UInt32 = 1 << 20,
@@ -79,8 +86,13 @@ public struct AssociationNegotiator: Sendable {
         }
         var results: [PresentationContextResult] = []
         var accepted: [UInt8: AcceptedPresentationContext] = [:]
+        // SCP role for a storage class: a C-GET SCU receiving our sub-operations (PS3.7 D.3.3.4).
+        let mayRetrieve = servesRetrieve && permissions.contains(.retrieve)
+        let scpRoleRequested = Set(rq.userInformation.roleSelections.filter(\.scpRole).map(\.sopClassUID))
         for pc in rq.presentationContexts {
-            let result = Self.negotiate(pc, permissions: permissions, servesQuery: servesQuery)
+            let result = Self.negotiate(
+                pc, permissions: permissions, servesQuery: servesQuery, servesRetrieve: servesRetrieve,
+                peerTakesSCPRole: mayRetrieve && scpRoleRequested.contains(pc.abstractSyntax), servesCommitment: servesCommitment)
             results.append(result)
             if result.result == .acceptance {
                 accepted[pc.id] = AcceptedPresentationContext(id: pc.id, abstractSyntax: pc.abstractSyntax, transferSyntax: result.transferSyntax)
@@ -93,24 +105,52 @@ public struct AssociationNegotiator: Sendable {
             // We perform one operation at a time (PS3.7 §D.3.3.3).
             user.asynchronousOperationsWindow = .init(maximumInvoked: 1, maximumPerformed: 1)
         }
-        // Role selection: we act as SCP only; the requestor may keep its SCU role.
+        // Role selection: the requestor may keep its SCU role; it may take the SCP role of a
+        // storage class (we are then SCU for C-GET sub-operations) when it may retrieve.
         let acceptedSyntaxes = Set(accepted.values.map(\.abstractSyntax))
         user.roleSelections = rq.userInformation.roleSelections
             .filter { acceptedSyntaxes.contains($0.sopClassUID) }
-            .map { .init(sopClassUID: $0.sopClassUID, scuRole: $0.scuRole, scpRole: false) }
+            .map {
+                .init(sopClassUID: $0.sopClassUID, scuRole: $0.scuRole,
+                      scpRole: $0.scpRole && mayRetrieve && SOPClasses.isStorage($0.sopClassUID))
+            }
+        let peerSCPRoles = Set(user.roleSelections.filter(\.scpRole).map(\.sopClassUID))
         let ac = AssociateAccept(
             calledAETitle: rq.calledAETitle, callingAETitle: rq.callingAETitle,
             presentationContexts: results, userInformation: user)
         let context = AssociationContext(
             callingAETitle: trimAE(rq.callingAETitle), calledAETitle: trimAE(rq.calledAETitle), peerAddress: peerAddress,
-            entity: entity, contexts: accepted, peerMaximumLength: rq.userInformation.maximumLength ?? 0)
+            entity: entity, contexts: accepted, peerMaximumLength: rq.userInformation.maximumLength ?? 0,
+            peerSCPRoles: peerSCPRoles)
         return .accept(ac, context)
     }
 
     /// One presentation context: the abstract syntax must be one we serve (and the AE allowed
     /// to use it); the proposer's first transfer syntax we know is taken.
-    static func negotiate(_ pc: ProposedPresentationContext, permissions: Set<ApplicationEntity.Permission>, servesQuery: Bool = false) -> PresentationContextResult {
+    static func negotiate(
+        _ pc: ProposedPresentationContext, permissions: Set<ApplicationEntity.Permission>, servesQuery: Bool = false,
+        servesRetrieve: Bool = false, peerTakesSCPRole: Bool = false, servesCommitment: Bool = false
+    ) -> PresentationContextResult {
         let abstract = pc.abstractSyntax
+        if abstract == StorageCommitment.sopClassUID && servesCommitment {
+            // Who may store may ask whether it was stored.
+            guard permissions.contains(.store) else {
+                return PresentationContextResult(id: pc.id, result: .userRejection, transferSyntax: pc.transferSyntaxes.first ?? "")
+            }
+            guard let ts = pc.transferSyntaxes.first(where: SOPClasses.queryTransferSyntaxes.contains) else {
+                return PresentationContextResult(id: pc.id, result: .transferSyntaxesNotSupported, transferSyntax: pc.transferSyntaxes.first ?? "")
+            }
+            return PresentationContextResult(id: pc.id, result: .acceptance, transferSyntax: ts)
+        }
+        if RetrieveModel(rawValue: abstract) != nil && servesRetrieve {
+            guard permissions.contains(.retrieve) else {
+                return PresentationContextResult(id: pc.id, result: .userRejection, transferSyntax: pc.transferSyntaxes.first ?? "")
+            }
+            guard let ts = pc.transferSyntaxes.first(where: SOPClasses.queryTransferSyntaxes.contains) else {
+                return PresentationContextResult(id: pc.id, result: .transferSyntaxesNotSupported, transferSyntax: pc.transferSyntaxes.first ?? "")
+            }
+            return PresentationContextResult(id: pc.id, result: .acceptance, transferSyntax: ts)
+        }
         if QueryRetrieveModel(rawValue: abstract) != nil && servesQuery {
             guard permissions.contains(.query) else {
                 return PresentationContextResult(id: pc.id, result: .userRejection, transferSyntax: pc.transferSyntaxes.first ?? "")
@@ -124,7 +164,7 @@ public struct AssociationNegotiator: Sendable {
         guard isVerification || SOPClasses.isStorage(abstract) else {
             return PresentationContextResult(id: pc.id, result: .abstractSyntaxNotSupported, transferSyntax: pc.transferSyntaxes.first ?? "")
         }
-        if !isVerification && !permissions.contains(.store) {
+        if !isVerification && !permissions.contains(.store) && !peerTakesSCPRole {
             return PresentationContextResult(id: pc.id, result: .userRejection, transferSyntax: pc.transferSyntaxes.first ?? "")
         }
         guard let ts = pc.transferSyntaxes.first(where: SOPClasses.isKnownTransferSyntax) else {

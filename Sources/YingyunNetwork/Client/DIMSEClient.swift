@@ -114,15 +114,21 @@ public struct DIMSEAssociation {
     /// the peer's maximum length; never held whole.
     /// - Parameters:
     ///   - range: the data set's bytes in `source` (after the File Meta Information).
+    ///   - moveOriginator: for a C-MOVE sub-operation: the originator's AE title and message ID
+    ///     ((0000,1030), (0000,1031)).
     /// - Returns: the response command (status, error comment).
     public mutating func store(
         sopClassUID: String, sopInstanceUID: String, contextID: UInt8, source: any ByteSource, range: Range<Int>,
-        chunkSize: Int = 1 << 20
+        chunkSize: Int = 1 << 20, moveOriginator: (aeTitle: String, messageID: UInt16)? = nil
     ) async throws -> CommandSet {
         messageID &+= 1
-        let command = CommandSet.request(
+        var command = CommandSet.request(
             .cStoreRQ, messageID: messageID, affectedSOPClassUID: sopClassUID, affectedSOPInstanceUID: sopInstanceUID,
             priority: 0, hasDataSet: true)
+        if let moveOriginator {
+            command.setString(CommandSet.Element.moveOriginatorApplicationEntityTitle, moveOriginator.aeTitle, isUID: false)
+            command.setUInt16(CommandSet.Element.moveOriginatorMessageID, moveOriginator.messageID)
+        }
         try await send(fragmenter.pdus(command.encoded(), contextID: contextID, isCommand: true))
         var offset = range.lowerBound
         // A chunk is a whole number of fragments, so PDUs stay full except the last.

@@ -9,6 +9,8 @@ public struct DIMSEMessageReceiver: Sendable {
     public let association: AssociationContext
     let handler: any StoreHandler
     let queryHandler: (any QueryHandler)?
+    let retrieveHandler: (any RetrieveHandler)?
+    var commitmentHandler: (any CommitmentHandler)?
     let logger: Logger
     /// Commands are a few hundred bytes; anything this large is not a command.
     static let maximumCommandLength = 64 * 1024
@@ -29,15 +31,56 @@ public struct DIMSEMessageReceiver: Sendable {
         var identifier: ByteBuffer?
         var model: QueryRetrieveModel?
         var transferSyntax: String = ""
+        /// Set for a C-GET/C-MOVE identifier being collected.
+        var retrieveModel: RetrieveModel?
+        /// Set for an N-ACTION (storage commitment) information being collected.
+        var isCommitment = false
+    }
+
+    /// A storage commitment request answered with N-ACTION-RSP: the association checks the
+    /// references and sends the N-EVENT-REPORT (PS3.4 J.3.3).
+    public struct CommitmentJob: Sendable {
+        public var contextID: UInt8
+        public var transactionUID: String
+        public var references: [SOPReference]
+    }
+
+    public private(set) var pendingCommitment: CommitmentJob?
+
+    public mutating func takeCommitment() -> CommitmentJob? {
+        defer { pendingCommitment = nil }
+        return pendingCommitment
+    }
+
+    /// A C-GET or C-MOVE whose identifier has arrived and whose instances are known: the
+    /// association runs its sub-operations (they need the connection, which the receiver does
+    /// not own), then sends the final response.
+    public struct RetrieveJob: Sendable {
+        public var command: CommandSet
+        public var contextID: UInt8
+        public var request: RetrieveRequest
+        public var instances: [RetrievableInstance]
+    }
+
+    /// The retrieve to run now, if the last PDV completed one; `takeRetrieve()` hands it over.
+    public private(set) var pendingRetrieve: RetrieveJob?
+
+    public mutating func takeRetrieve() -> RetrieveJob? {
+        defer { pendingRetrieve = nil }
+        return pendingRetrieve
     }
 
     /// Largest C-FIND identifier accepted.
     static let maximumIdentifierLength = 1 << 20
 
-    public init(association: AssociationContext, handler: any StoreHandler, queryHandler: (any QueryHandler)? = nil, logger: Logger) {
+    public init(
+        association: AssociationContext, handler: any StoreHandler, queryHandler: (any QueryHandler)? = nil,
+        retrieveHandler: (any RetrieveHandler)? = nil, logger: Logger
+    ) {
         self.association = association
         self.handler = handler
         self.queryHandler = queryHandler
+        self.retrieveHandler = retrieveHandler
         self.logger = logger
     }
 
@@ -97,6 +140,8 @@ public struct DIMSEMessageReceiver: Sendable {
             inFlight = current
             guard pdv.isLast else { return [] }
             inFlight = nil
+            if current.retrieveModel != nil { return await completeRetrieve(current) }
+            if current.isCommitment { return completeCommitment(current) }
             return await completeFind(current)
         }
         if let sink = current.sink, current.failure == nil {
@@ -135,6 +180,10 @@ public struct DIMSEMessageReceiver: Sendable {
             return await beginStore(command, context: context)
         case .cFindRQ:
             return beginFind(command, context: context)
+        case .cGetRQ, .cMoveRQ:
+            return beginRetrieve(command, context: context)
+        case .nActionRQ:
+            return beginCommitment(command, context: context)
         case .cCancelRQ:
             // One operation at a time: by the time a cancel is read, the find has been answered.
             return []
@@ -204,6 +253,106 @@ public struct DIMSEMessageReceiver: Sendable {
         }
         inFlight = f
         return []
+    }
+
+    private mutating func beginRetrieve(_ command: CommandSet, context: AcceptedPresentationContext) -> [Response] {
+        let field = command.commandField ?? .cGetRQ
+        let model = RetrieveModel(rawValue: context.abstractSyntax)
+        let fits = model.map { $0.isGet == (field == .cGetRQ) } ?? false
+        guard command.hasDataSet, fits, retrieveHandler != nil else {
+            let failure = StoreOutcome(status: command.hasDataSet ? .sopClassNotSupported : .cannotUnderstand,
+                comment: command.hasDataSet ? "\(field) not served on this presentation context" : "\(field) without an identifier")
+            if command.hasDataSet {
+                var f = InFlight(command: command, contextID: context.id, sink: nil, failure: failure)
+                f.identifier = ByteBuffer()
+                f.retrieveModel = model ?? .studyRootGet
+                inFlight = f
+                return []
+            }
+            return [Response(contextID: context.id, command: .retrieveResponse(
+                to: command, status: failure.status, counts: SubOperationCounts(remaining: 0), errorComment: failure.comment))]
+        }
+        var f = InFlight(command: command, contextID: context.id, sink: nil, failure: nil)
+        f.identifier = ByteBuffer()
+        f.retrieveModel = model
+        f.transferSyntax = context.transferSyntax
+        if command.affectedSOPClassUID != context.abstractSyntax {
+            f.failure = StoreOutcome(status: .sopClassNotSupported, comment: "SOP class differs from the presentation context's")
+        }
+        inFlight = f
+        return []
+    }
+
+    /// Parses a C-GET/C-MOVE identifier and asks the retrieve handler for the instances; the
+    /// job is left in `pendingRetrieve`. Failures are answered here, with zero counts.
+    private mutating func completeRetrieve(_ current: InFlight) async -> [Response] {
+        func final(_ status: DIMSEStatus, _ comment: String? = nil) -> [Response] {
+            [Response(contextID: current.contextID, command: .retrieveResponse(
+                to: current.command, status: status, counts: SubOperationCounts(remaining: 0), errorComment: comment))]
+        }
+        if let failure = current.failure { return final(failure.status, failure.comment) }
+        guard let retrieveHandler, let model = current.retrieveModel, let bytes = current.identifier else { return final(.processingFailure) }
+        let identifier: DataSet
+        do {
+            identifier = try DataSetParser.parse(source: BufferByteSource(bytes), transferSyntax: TransferSyntax(uid: current.transferSyntax)).dataSet
+        } catch {
+            logger.info("retrieve identifier unreadable", metadata: ["error": "\(error)"])
+            return final(.cannotUnderstand, "identifier cannot be parsed")
+        }
+        let request = RetrieveRequest(
+            callingAETitle: association.callingAETitle, peerAddress: association.peerAddress, entity: association.entity,
+            model: model, identifier: identifier, messageID: current.command.messageID ?? 0)
+        do {
+            let instances = try await retrieveHandler.instances(for: request)
+            pendingRetrieve = RetrieveJob(command: current.command, contextID: current.contextID, request: request, instances: instances)
+            return []
+        } catch let r as StoreRefusal {
+            return final(r.outcome.status, r.outcome.comment)
+        } catch {
+            logger.warning("retrieve failed", metadata: ["error": "\(error)"])
+            return final(.cannotUnderstand, "unable to process")
+        }
+    }
+
+    private mutating func beginCommitment(_ command: CommandSet, context: AcceptedPresentationContext) -> [Response] {
+        var failure: StoreOutcome?
+        if commitmentHandler == nil || context.abstractSyntax != StorageCommitment.sopClassUID
+            || command.requestedSOPClassUID != StorageCommitment.sopClassUID {
+            failure = StoreOutcome(status: .noSuchSOPClass, comment: "N-ACTION is served for storage commitment only")
+        } else if command.requestedSOPInstanceUID != StorageCommitment.sopInstanceUID {
+            failure = StoreOutcome(status: DIMSEStatus(rawValue: 0x0112), comment: "not the well-known storage commitment instance")
+        } else if command.uint16(CommandSet.Element.actionTypeID) != 1 {
+            failure = StoreOutcome(status: DIMSEStatus(rawValue: 0x0123), comment: "Action Type ID must be 1")
+        } else if !command.hasDataSet {
+            failure = StoreOutcome(status: DIMSEStatus(rawValue: 0x0120), comment: "N-ACTION without action information")
+        }
+        guard command.hasDataSet else {
+            return [Response(contextID: context.id, command: .nActionResponse(to: command, status: failure!.status, errorComment: failure!.comment))]
+        }
+        var f = InFlight(command: command, contextID: context.id, sink: nil, failure: failure)
+        f.identifier = ByteBuffer()
+        f.isCommitment = true
+        f.transferSyntax = context.transferSyntax
+        inFlight = f
+        return []
+    }
+
+    /// Parses the action information, answers N-ACTION-RSP and leaves the job in `pendingCommitment`.
+    private mutating func completeCommitment(_ current: InFlight) -> [Response] {
+        func rsp(_ status: DIMSEStatus, _ comment: String? = nil) -> [Response] {
+            [Response(contextID: current.contextID, command: .nActionResponse(to: current.command, status: status, errorComment: comment))]
+        }
+        if let failure = current.failure { return rsp(failure.status, failure.comment) }
+        do {
+            let ds = try DataSetParser.parse(source: BufferByteSource(current.identifier ?? ByteBuffer()), transferSyntax: TransferSyntax(uid: current.transferSyntax)).dataSet
+            let (transaction, references) = try StorageCommitmentResult.parseRequest(ds)
+            pendingCommitment = CommitmentJob(contextID: current.contextID, transactionUID: transaction, references: references)
+            return rsp(.success)
+        } catch let r as StoreRefusal {
+            return rsp(r.outcome.status, r.outcome.comment)
+        } catch {
+            return rsp(.processingFailure, "action information cannot be parsed")
+        }
     }
 
     /// Parses the identifier, asks the query handler, answers one pending response per match

@@ -10,6 +10,8 @@ struct AssociationHandler: Sendable {
     let configuration: DIMSEServerConfiguration
     let handler: any StoreHandler
     let queryHandler: (any QueryHandler)?
+    var retrieveHandler: (any RetrieveHandler)? = nil
+    var commitmentHandler: (any CommitmentHandler)? = nil
     let logger: Logger
     let overLimit: Bool
 
@@ -23,9 +25,11 @@ struct AssociationHandler: Sendable {
         let clock = ContinuousClock()
         let machine = NIOLockedValueBox(Machine(artimTimeout: configuration.artimTimeout, idleTimeout: configuration.idleTimeout))
         _ = machine.withLockedValue { $0.handle(.transportConnected, now: clock.now) }
-        let negotiator = AssociationNegotiator(
+        var negotiator = AssociationNegotiator(
             aeTitle: configuration.aeTitle, directory: configuration.directory, maximumPDULength: configuration.maximumPDULength,
             servesQuery: queryHandler != nil)
+        negotiator.servesRetrieve = retrieveHandler != nil
+        negotiator.servesCommitment = commitmentHandler != nil
         let close: @Sendable () -> Void = { channel.channel.close(promise: nil) }
         do {
             try await channel.executeThenClose { inbound, outbound in
@@ -49,9 +53,13 @@ struct AssociationHandler: Sendable {
                     }
                     var session = Session(
                         machine: machine, clock: clock, outbound: outbound, close: close, logger: logger,
-                        negotiator: negotiator, handler: handler, queryHandler: queryHandler, peer: peer, overLimit: overLimit)
+                        negotiator: negotiator, handler: handler, queryHandler: queryHandler, retrieveHandler: retrieveHandler,
+                        peer: peer, overLimit: overLimit, inbound: inbound.makeAsyncIterator())
+                    session.commitmentHandler = commitmentHandler
                     do {
-                        for try await item in inbound {
+                        // The session owns the iterator: a C-GET reads its sub-operations'
+                        // responses from it in the middle of a request.
+                        while let item = try await session.inbound.next() {
                             let event: Machine.Event
                             switch item {
                             case .pdu(let pdu): event = .received(pdu)
@@ -82,8 +90,13 @@ struct AssociationHandler: Sendable {
         let negotiator: AssociationNegotiator
         let handler: any StoreHandler
         let queryHandler: (any QueryHandler)?
+        let retrieveHandler: (any RetrieveHandler)?
         let peer: String
         let overLimit: Bool
+        var inbound: NIOAsyncChannelInboundStream<InboundPDU>.AsyncIterator
+        var commitmentHandler: (any CommitmentHandler)? = nil
+        /// Message IDs of the requests we send on this association (C-GET sub-operations, N-EVENT-REPORT).
+        var messageID: UInt16 = 0
         var receiver: DIMSEMessageReceiver?
         var fragmenter = PDVFragmenter(peerMaximumLength: 0)
         var closed = false
@@ -111,7 +124,9 @@ struct AssociationHandler: Sendable {
                 switch negotiator.negotiate(rq, peerAddress: peer) {
                 case .accept(let ac, let context):
                     logger[metadataKey: "dimse.calling_ae"] = "\(context.callingAETitle)"
-                    receiver = DIMSEMessageReceiver(association: context, handler: handler, queryHandler: queryHandler, logger: logger)
+                    receiver = DIMSEMessageReceiver(
+                        association: context, handler: handler, queryHandler: queryHandler, retrieveHandler: retrieveHandler, logger: logger)
+                    receiver?.commitmentHandler = commitmentHandler
                     fragmenter = PDVFragmenter(peerMaximumLength: context.peerMaximumLength)
                     logger.info("association accepted", metadata: [
                         "dimse.contexts_accepted": "\(context.contexts.count)/\(rq.presentationContexts.count)",
@@ -141,6 +156,16 @@ struct AssociationHandler: Sendable {
                                 }
                             }
                             logger.debug("DIMSE response", metadata: ["dimse.status": "\(response.command.status ?? .success)"])
+                        }
+                        if let job = r.takeRetrieve() {
+                            receiver = r
+                            try await runRetrieve(job, association: r.association)
+                            if closed { return }
+                        }
+                        if let job = r.takeCommitment() {
+                            receiver = r
+                            await runCommitment(job, association: r.association)
+                            if closed { return }
                         }
                     } catch {
                         logger.info("DIMSE protocol error: aborting", metadata: ["error": "\(error)"])

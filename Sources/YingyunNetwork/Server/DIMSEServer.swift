@@ -9,15 +9,23 @@ public struct DIMSEServer: Sendable {
     public let configuration: DIMSEServerConfiguration
     let handler: any StoreHandler
     let queryHandler: (any QueryHandler)?
+    let retrieveHandler: (any RetrieveHandler)?
+    /// Answers storage commitment; nil = Storage Commitment Push Model not offered.
+    public var commitmentHandler: (any CommitmentHandler)? = nil
     let logger: Logger
 
     /// - Parameters:
     ///   - handler: where C-STORE data sets go.
     ///   - queryHandler: answers C-FIND; nil = query models not offered.
-    public init(configuration: DIMSEServerConfiguration, handler: any StoreHandler, queryHandler: (any QueryHandler)? = nil, logger: Logger) {
+    ///   - retrieveHandler: finds the instances of C-GET/C-MOVE; nil = retrieve models not offered.
+    public init(
+        configuration: DIMSEServerConfiguration, handler: any StoreHandler, queryHandler: (any QueryHandler)? = nil,
+        retrieveHandler: (any RetrieveHandler)? = nil, logger: Logger
+    ) {
         self.configuration = configuration
         self.handler = handler
         self.queryHandler = queryHandler
+        self.retrieveHandler = retrieveHandler
         self.logger = logger
     }
 
@@ -48,9 +56,10 @@ public struct DIMSEServer: Sendable {
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in inbound {
                         let count = active.withLockedValue { $0 += 1; return $0 }
-                        let association = AssociationHandler(
-                            configuration: configuration, handler: handler, queryHandler: queryHandler, logger: logger,
-                            overLimit: count > configuration.maximumAssociations)
+                        var association = AssociationHandler(
+                            configuration: configuration, handler: handler, queryHandler: queryHandler, retrieveHandler: retrieveHandler,
+                            logger: logger, overLimit: count > configuration.maximumAssociations)
+                        association.commitmentHandler = commitmentHandler
                         group.addTask {
                             await association.run(connection)
                             active.withLockedValue { $0 -= 1 }

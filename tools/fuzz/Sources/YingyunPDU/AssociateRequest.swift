@@ -1,0 +1,1 @@
+../../../../Sources/YingyunNetwork/PDU/AssociateRequest.swift

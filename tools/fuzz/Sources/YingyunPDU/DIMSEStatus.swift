@@ -1,0 +1,1 @@
+../../../../Sources/YingyunNetwork/DIMSE/DIMSEStatus.swift
