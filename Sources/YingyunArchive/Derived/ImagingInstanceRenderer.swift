@@ -13,9 +13,8 @@ public struct ImagingInstanceRenderer: InstanceRenderer {
     public init() {}
 
     public func render(_ object: any BlobReader, instance: StoredInstance, parameters p: RenderParameters) throws -> EncodedImage {
-        let source = BlobByteSource(reader: object)
-        let file = try DICOMFile.parse(source, options: ParseOptions(stopBeforePixelData: false, bulkDataThreshold: 4096))
-        let decoder = try PixelDataDecoder(file: file, source: file.valueSource(source))
+        let stored = try StoredObject(object)
+        let decoder = try PixelDataDecoder(file: stored.file, source: stored.values)
         let frames = decoder.numberOfFrames
         let index = p.frame.map { $0 - 1 } ?? (frames - 1) / 2  // thumbnails show the middle frame
         guard index >= 0, index < frames else { throw RenderingUnavailable("no frame \(index + 1): the instance has \(frames)") }

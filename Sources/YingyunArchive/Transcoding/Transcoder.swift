@@ -35,9 +35,8 @@ public struct Transcoder: Sendable {
     /// Writes the object in `reader` as a Part 10 file in `target` to `sink`, in chunks.
     /// Pixel data and other bulk values are read from the stored object as the writer reaches them.
     public func transcode(_ reader: any BlobReader, to target: String, sink: (ByteBuffer) throws -> Void) throws {
-        let source = BlobByteSource(reader: reader)
-        let file = try DICOMFile.parse(source, options: ParseOptions(stopBeforePixelData: false, bulkDataThreshold: 4096))
-        let values = file.valueSource(source)
+        let object = try StoredObject(reader)
+        let file = object.file, values = object.values
         var dataSet = file.dataSet
         if file.transferSyntax.isEncapsulated {
             guard let decoder else {
@@ -56,9 +55,8 @@ extension Transcoder {
     /// Frames `numbers` (1-based) of a compressed object, decoded (see `PixelDataDecoding`).
     public func decodedFrames(_ reader: any BlobReader, numbers: [Int]) throws -> [NativeSamples] {
         guard let decoder else { throw TranscodingError("no pixel decoder is configured") }
-        let source = BlobByteSource(reader: reader)
-        let file = try DICOMFile.parse(source, options: ParseOptions(stopBeforePixelData: false, bulkDataThreshold: 4096))
-        return try decoder.decodedFrames(file, source: file.valueSource(source), indices: numbers.map { $0 - 1 })
+        let object = try StoredObject(reader)
+        return try decoder.decodedFrames(object.file, source: object.values, indices: numbers.map { $0 - 1 })
     }
 }
 
