@@ -46,6 +46,7 @@ public struct DICOMwebServer: Sendable {
     /// Builds the routes.
     public func makeRouter() -> Router<DICOMwebRequestContext> {
         let router = Router(context: DICOMwebRequestContext.self)
+        router.add(middleware: WritePacingMiddleware())
         let handlers = DICOMwebHandlers(archive: archive, baseURL: configuration.publicBaseURL, logger: logger, rendering: rendering, transcoder: transcoder)
         handlers.register(on: router)
         // The patient master index, when the catalog is one (the SQLite catalog is).
