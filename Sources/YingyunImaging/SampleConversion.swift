@@ -28,7 +28,9 @@ enum SampleConversion {
             samples.withUnsafeMutableBytes { raw in
                 let p = raw.bindMemory(to: UInt16.self)
                 if signed {
-                    for i in 0..<n { p[i] = UInt16(bitPattern: Int16(bitPattern: p[i] << shift16) >> Int16(shift16)) }
+                    // Masking shifts (&<< &>>): the checked ones stop the loop from vectorising.
+                    let s = Int16(shift16)
+                    for i in 0..<n { p[i] = UInt16(bitPattern: Int16(bitPattern: p[i] &<< shift16) &>> s) }
                 } else {
                     let mask = UInt16.max >> shift16
                     for i in 0..<n { p[i] &= mask }

@@ -8,7 +8,7 @@ import YingyunImaging
 /// into the viewport, then JPEG or PNG. Nothing is burned in (PS3.18 §10.4.3.3.4).
 public struct ImagingInstanceRenderer: InstanceRenderer {
     /// Part of every derived key: change it when the same input would render differently.
-    public let version = "yingyun-render-1"
+    public let version = "yingyun-render-2"
 
     public init() {}
 

@@ -37,8 +37,16 @@ public enum Renderer {
             case .table(let lo, let table):
                 if let t = target, t.width != frame.columns || t.height != frame.rows {
                     // Map and shrink in one pass over the rows (no full-size float image).
-                    values = AreaResize.resize(width: frame.columns, height: frame.rows, newWidth: t.width, newHeight: t.height) {
-                        SampleAccess.mappedRows(frame, width: frame.columns, lo: lo, table: table, $0)
+                    let rows: ((Int, UnsafeBufferPointer<Float>) -> Void) -> Void = { body in
+                        SampleAccess.mappedRows(frame, width: frame.columns, lo: lo, table: table, body)
+                    }
+                    if frame.columns % t.width == 0, frame.rows % t.height == 0 {
+                        values = AreaResize.boxReduce(
+                            width: frame.columns, height: frame.rows, factorX: frame.columns / t.width,
+                            factorY: frame.rows / t.height, rows: rows)
+                    } else {
+                        values = AreaResize.resize(
+                            width: frame.columns, height: frame.rows, newWidth: t.width, newHeight: t.height, rows: rows)
                     }
                     let pixels = values.map { v -> UInt8 in
                         let r = (v + 0.5).rounded(.down)
