@@ -67,7 +67,7 @@ struct RenderedHandler: Sendable {
             for instance in images {
                 let made: EncodedImage
                 do {
-                    made = try service.image(of: instance, r.parameters).image
+                    made = try service.image(of: instance, r.parameters, keeping: .inBackground).image
                 } catch {
                     // Headers are gone: a part we cannot make is left out, and logged.
                     logger.warning("rendering failed", metadata: ["sop": "\(instance.sopInstanceUID)", "error": "\(error)"])
@@ -102,7 +102,7 @@ struct RenderedHandler: Sendable {
         }
         let made: EncodedImage
         do {
-            made = try service.image(of: instance, r.parameters).image
+            made = try service.image(of: instance, r.parameters, keeping: .inBackground).image
         } catch let e as RenderingUnavailable {
             throw DICOMwebError.notAcceptable(e.message)
         } catch {

@@ -104,7 +104,7 @@ final class StampRenderer: InstanceRenderer, @unchecked Sendable {
         let image = EncodedImage(bytes: [0xFF, 0xD8, 1, 2, 3, 0xFF, 0xD9], mediaType: "image/jpeg")
         try store.put(key, image)
         #expect(try store.get(key) == image)
-        let path = "\(root)/\(key.hex.prefix(2))/\(key.hex.dropFirst(2).prefix(2))/\(key.hex).jpg"
+        let path = "\(root)/\(key.hex.prefix(2))/\(key.hex).jpg"
         #expect(FileManager.default.fileExists(atPath: path))
         // A file cut short by a crash is a miss, and is removed.
         try Data([0xFF, 0xD8, 1]).write(to: URL(fileURLWithPath: path))

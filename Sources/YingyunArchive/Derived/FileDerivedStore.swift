@@ -3,9 +3,11 @@ import Foundation
 import Glibc
 #endif
 
-/// Derived images under `derived/ab/cd/<key>.jpg|.png` in the data directory. Written to a
+/// Derived images under `derived/ab/<key>.jpg|.png` in the data directory. Written to a
 /// temporary name and renamed, never flushed: after a crash a torn file fails the format check
-/// in `get` and is simply rendered again.
+/// in `get` and is simply rendered again. One level of 256 directories: a million thumbnails are
+/// ~4,000 files per directory (ext4's hashed directories don't mind), while two levels made
+/// nearly every new thumbnail create a directory (a mkdir cost more than the render's encode).
 public struct FileDerivedStore: DerivedStore {
     public let root: String
 
@@ -16,7 +18,7 @@ public struct FileDerivedStore: DerivedStore {
 
     func path(_ key: DerivedKey, _ format: RenderParameters.Format) -> (directory: String, file: String) {
         let hex = key.hex
-        let directory = "\(root)/\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))"
+        let directory = "\(root)/\(hex.prefix(2))"
         return (directory, "\(directory)/\(hex).\(format == .jpeg ? "jpg" : "png")")
     }
 
@@ -35,11 +37,15 @@ public struct FileDerivedStore: DerivedStore {
     public func put(_ key: DerivedKey, _ image: EncodedImage) throws {
         let format: RenderParameters.Format = image.mediaType == "image/png" ? .png : .jpeg
         let (directory, file) = path(key, format)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Temporary name + rename, and no fsync (Foundation's atomic write flushes): a derived
         // image can always be made again, and a torn one fails the check in `get`.
         let temporary = "\(file).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 && errno == ENOENT {
+            // The directory is made the first time one of its keys is kept, not tested every time.
+            guard mkdir(directory, 0o755) == 0 || errno == EEXIST else { throw CocoaError(.fileWriteUnknown) }
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        }
         guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
         let written = image.bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         close(fd)

@@ -1,4 +1,5 @@
 public import YingyunCatalog
+import Dispatch
 import Logging
 import YingyunStore
 
@@ -27,8 +28,22 @@ public struct RenderingService: Sendable {
         DerivedKey(source: instance.digest, rendererVersion: renderer.version, parameters: parameters)
     }
 
+    /// When a newly rendered image is written to the derived store.
+    public enum Keeping: Sendable {
+        /// Before returning (the thumbnail worker: its whole point is the kept file).
+        case now
+        /// On a background queue after returning: a request's answer does not wait for a file
+        /// creation (a third of a cold render's time here).
+        case inBackground
+    }
+
+    /// Serial and low priority: keeping is never urgent, and one writer at a time is enough.
+    private static let keeper = DispatchQueue(label: "yingyun.derived.keep", qos: .utility)
+
     /// The image and its key (the key is the ETag).
-    public func image(of instance: StoredInstance, _ parameters: RenderParameters) throws -> (image: EncodedImage, key: DerivedKey) {
+    public func image(
+        of instance: StoredInstance, _ parameters: RenderParameters, keeping: Keeping = .now
+    ) throws -> (image: EncodedImage, key: DerivedKey) {
         let key = key(instance, parameters)
         if let kept = try? derived.get(key), kept.mediaType == parameters.format.mediaType { return (kept, key) }
         guard instance.pixelDataOffset != nil else {
@@ -39,13 +54,20 @@ public struct RenderingService: Sendable {
         }
         guard let digest = BlobDigest(hex: instance.digest) else { throw RenderingUnavailable("bad digest in catalog") }
         let image = try renderer.render(try archive.store.reader(for: digest), instance: instance, parameters: parameters)
+        switch keeping {
+        case .now: keep(image, key)
+        case .inBackground: Self.keeper.async { [self] in keep(image, key) }
+        }
+        return (image, key)
+    }
+
+    private func keep(_ image: EncodedImage, _ key: DerivedKey) {
         do {
             try derived.put(key, image)
         } catch {
             // Not being able to keep an image is no reason not to serve it.
             archive.logger.warning("could not keep a derived image", metadata: ["error": "\(error)"])
         }
-        return (image, key)
     }
 
     /// The instance a series thumbnail shows: the middle image in the catalog's order
