@@ -5,7 +5,7 @@ set -euo pipefail
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 need_apt=()
 for pkg in zlib1g-dev pkg-config libsqlite3-dev libssl-dev curl dcmtk python3-pip \
-    libjpeg-dev libopenjp2-7-dev libcharls-dev libpng-dev; do
+    libjpeg-dev libopenjp2-7-dev libcharls-dev libpng-dev openjph-tools; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

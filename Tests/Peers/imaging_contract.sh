@@ -15,6 +15,11 @@ check $? "decoded pixels equal pydicom's (lossless bit for bit, lossy within tol
 python3 "$here/compare_render.py" "$bin"
 check $? "renderings match dcmtk dcmj2pnm at the same window (PSNR >= 40 dB)"
 
+htj="$(mktemp -d)"
+python3 "$here/htj2k_test.py" "$bin" "$htj"
+check $? "HTJ2K made by OpenJPH decodes to the source samples (lossless) / >= 40 dB (lossy)"
+rm -rf "$htj"
+
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 data="$(python3 -c 'import pydicom.data, os; print(os.path.dirname(pydicom.data.get_testdata_file("CT_small.dcm")))')"
 # Damaged codestreams inside well-formed files (the frame cut short, or bytes overwritten in its
