@@ -10,7 +10,9 @@ struct RenderedRequest {
     var ignored: [String] = []
 
     init(_ request: Request, thumbnail: Bool, frame: Int?) throws {
-        parameters = RenderParameters(format: try Self.format(request), frame: frame)
+        let (format, bits) = try Self.format(request)
+        parameters = RenderParameters(format: format, frame: frame)
+        parameters.bitDepth = bits
         if !thumbnail { parameters.viewportWidth = 0; parameters.viewportHeight = 0 }  // 0 = full size
         for (name, value) in QueryString(request.uri.query).pairs {
             switch name {
@@ -48,14 +50,18 @@ struct RenderedRequest {
         }
     }
 
-    /// image/jpeg unless the client prefers image/png; 406 when it accepts neither.
-    static func format(_ request: Request) throws -> RenderParameters.Format {
+    /// image/jpeg unless the client prefers image/png; 406 when it accepts neither. A PNG is
+    /// 16-bit grey when the accepted range says `bits=16` (no standard parameter asks for it).
+    static func format(_ request: Request) throws -> (RenderParameters.Format, bits: Int) {
         let raw = request.headers[values: .accept].joined(separator: ",")
-        guard !raw.isEmpty, let accept = try? AcceptHeader(parsing: raw) else { return .jpeg }
-        let offers = [MediaType(type: "image", subtype: "jpeg"), MediaType(type: "image", subtype: "png")]
+        guard !raw.isEmpty, let accept = try? AcceptHeader(parsing: raw) else { return (.jpeg, 8) }
+        let offers = [
+            MediaType(type: "image", subtype: "jpeg"), MediaType(type: "image", subtype: "png"),
+            MediaType(type: "image", subtype: "png", parameters: [.init(name: "bits", value: "16")]),
+        ]
         guard let chosen = accept.preferred(among: offers) else {
-            throw DICOMwebError.notAcceptable("rendered images are offered as image/jpeg or image/png")
+            throw DICOMwebError.notAcceptable("rendered images are offered as image/jpeg, image/png or image/png; bits=16")
         }
-        return chosen.index == 0 ? .jpeg : .png
+        return [(.jpeg, 8), (.png, 8), (.png, 16)][chosen.index]
     }
 }

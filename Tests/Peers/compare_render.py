@@ -96,12 +96,28 @@ def main():
                 a = np.asarray(Image.open(ours_png))
                 b = np.asarray(Image.open(ref_png))
                 results.append((size, psnr(a, b), f"ours {a.shape} dcmtk {b.shape}"))
+            if grey:
+                # 16-bit grey PNG (yingyun render --bits 16) against dcmj2pnm +on2, PSNR on the 16-bit scale.
+                c, w = window_for(ds)
+                ours_png, ref_png = os.path.join(tmp, "ours16.png"), os.path.join(tmp, "ref16.png")
+                r1 = subprocess.run([binary, "render", path, "--bits", "16", "--window", f"{c},{w}", "-o", ours_png],
+                                    capture_output=True, text=True)
+                r2 = subprocess.run(["dcmj2pnm", "--write-16-bit-png", "-O", "+Ww", str(c), str(w), path, ref_png],
+                                    capture_output=True, text=True)
+                if r1.returncode or r2.returncode:
+                    results.append(("16-bit", None, f"ours rc {r1.returncode} {r1.stderr.strip()[-100:]}; dcmtk rc {r2.returncode}"))
+                else:
+                    a = np.asarray(Image.open(ours_png)).astype(np.float64)
+                    b = np.asarray(Image.open(ref_png)).astype(np.float64)
+                    mse = np.mean((a - b) ** 2) if a.shape == b.shape else None
+                    p16 = None if mse is None else (math.inf if mse == 0 else 10 * math.log10(65535.0 ** 2 / mse))
+                    results.append(("16-bit", p16, f"ours {a.shape} dcmtk {b.shape}"))
             ok = all(p is not None and p >= THRESHOLD_DB for _, p, _ in results)
             good += ok
             bad += not ok
             cells = []
             for size, p, note in results:
-                label = "native" if size is None else f"{size}px"
+                label = "native" if size is None else (size if isinstance(size, str) else f"{size}px")
                 cells.append(f"{label} " + ("n/a (" + note + ")" if p is None else ("identical" if p == math.inf else f"{p:.1f} dB")))
             print(f"{'ok  ' if ok else 'LOW '} {name} [{ds.PhotometricInterpretation}]: " + ", ".join(cells))
     print(f"render: {good} files >= {THRESHOLD_DB:.0f} dB, {bad} below")

@@ -119,6 +119,19 @@ def main() -> int:
         rep.check(f"/rendered PNG, {name}: PSNR against dcm2pnm ≥ 40 dB", ok,
                   f"PSNR {psnr(got, want):.1f} dB" if got is not None and got.shape == want.shape else "no image")
 
+    # 16-bit grey where asked (Accept: image/png; bits=16): the same picture, 257 times finer steps.
+    r16 = s.get(url(ct[0]) + "/rendered?window=-600,1500", headers={"Accept": "image/png; bits=16"})
+    r8 = png(s.get(url(ct[0]) + "/rendered?window=-600,1500", headers={"Accept": "image/png"}))
+    ok = r16.status_code == 200 and r16.headers.get("Content-Type") == "image/png" and r16.content[24] == 16
+    if ok:
+        wide = numpy.asarray(Image.open(io.BytesIO(r16.content)), dtype=float)
+        ok = r8 is not None and wide.shape == r8.shape and float(numpy.max(numpy.abs(wide / 257 - r8))) <= 0.5 + 1e-6 \
+            and len(numpy.unique(wide)) >= len(numpy.unique(r8))
+    rep.check("Accept image/png; bits=16 → 16-bit grey PNG, equal to the 8-bit one within rounding", ok,
+              f"HTTP {r16.status_code}, bit depth {r16.content[24] if r16.status_code == 200 else '-'}")
+    r = s.get(url(ct[0]) + "/rendered", headers={"Accept": "image/png; bits=12"})
+    rep.check("Accept image/png; bits=12 → 406", r.status_code == 406, f"HTTP {r.status_code}")
+
     r = s.get(url(ct[0]) + "/rendered?viewport=20,20", headers={"Accept": "image/png"})
     size = Image.open(io.BytesIO(r.content)).size if r.status_code == 200 else None
     rep.check("viewport=20,20 on 40×48: fits, aspect kept", size == (17, 20), f"{size}")

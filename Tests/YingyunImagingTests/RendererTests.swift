@@ -65,6 +65,35 @@ import YingyunDICOM
         #expect(square == [100])
     }
 
+    @Test func wholeFactorBoxMeanEqualsTheGeneralAreaResize() {
+        // 12 × 8 → 3 × 2 (factors 4 and 4) through both paths, fed the same rows.
+        let width = 12, height = 8
+        let src = (0..<(width * height)).map { Float(($0 * 37) % 255) }
+        let general = AreaResize.resize(src, width: width, height: height, channels: 1, newWidth: 3, newHeight: 2)
+        let box = AreaResize.boxReduce(width: width, height: height, factorX: 4, factorY: 4) { body in
+            src.withUnsafeBufferPointer { p in
+                for y in 0..<height { body(y, UnsafeBufferPointer(rebasing: p[(y * width)..<((y + 1) * width)])) }
+            }
+        }
+        #expect(box.count == general.count)
+        #expect(zip(box, general).allSatisfy { abs($0 - $1) < 1e-3 })
+    }
+
+    @Test func sixteenBitGreyKeepsTheEightBitPictureWithFinerSteps() throws {
+        let values = Array(-1000...1000)
+        let window = VOIWindow(center: 0, width: 2000)
+        let eight = try Renderer.render(Self.grey(values), options: .init(window: window))
+        let sixteen = try Renderer.render(Self.grey(values), options: .init(window: window, bitDepth: 16))
+        #expect(sixteen.bitDepth == 16 && sixteen.pixels.isEmpty && sixteen.pixels16.count == values.count)
+        #expect(zip(eight.pixels, sixteen.pixels16).allSatisfy { abs(Double($1) / 257 - Double($0)) <= 0.5 + 1e-9 })
+        #expect(Set(sixteen.pixels16).count > Set(eight.pixels).count)  // finer steps, not just scaled
+        let png = try ImageEncoder.png(sixteen)
+        #expect(png[24] == 16 && png[25] == 0)  // IHDR: bit depth 16, colour type grey
+        #expect(throws: ImagingError.self) { try ImageEncoder.jpeg(sixteen) }
+        guard let rgb = try ImagingFixtures.pydicomDecoder("examples_rgb_color.dcm") else { return }
+        #expect(throws: ImagingError.self) { try Renderer.render(rgb, options: .init(bitDepth: 16)) }
+    }
+
     @Test func sizeKeepsTheAspectRatio() throws {
         guard let decoder = try ImagingFixtures.pydicomDecoder("examples_rgb_color.dcm") else { return }
         let image = try Renderer.render(decoder, options: .init(size: 128))

@@ -28,7 +28,7 @@ public struct ImagingInstanceRenderer: InstanceRenderer {
         let window = p.window.map { w in
             VOIWindow(center: w.center, width: w.width, function: VOIWindow.Function(rawValue: w.function.rawValue) ?? .linear)
         }
-        let image = try Renderer.render(decoder, options: RenderOptions(frame: index, window: window, size: size))
+        let image = try Renderer.render(decoder, options: RenderOptions(frame: index, window: window, size: size, bitDepth: p.bitDepth))
         switch p.format {
         case .png: return EncodedImage(bytes: try ImageEncoder.png(image), mediaType: "image/png")
         case .jpeg: return EncodedImage(bytes: try ImageEncoder.jpeg(image, quality: p.quality), mediaType: "image/jpeg")

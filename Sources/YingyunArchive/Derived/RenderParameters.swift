@@ -33,6 +33,8 @@ public struct RenderParameters: Sendable, Hashable {
     public var window: Window?
     /// JPEG quality 1...100 (ignored for PNG).
     public var quality: Int
+    /// 8, or 16 for a 16-bit grey PNG (asked for as `Accept: image/png; bits=16`).
+    public var bitDepth: Int = 8
 
     public static let thumbnailSize = 128
 
@@ -54,6 +56,7 @@ public struct RenderParameters: Sendable, Hashable {
         s += "viewport=\(viewportWidth)x\(viewportHeight);"
         if let window { s += "window=\(window.center),\(window.width),\(window.function.rawValue);" } else { s += "window=default;" }
         if format == .jpeg { s += "quality=\(quality);" }
+        if bitDepth != 8 { s += "bits=\(bitDepth);" }  // absent for 8: existing keys stay valid
         return s
     }
 }

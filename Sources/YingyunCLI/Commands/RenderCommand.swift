@@ -8,11 +8,11 @@ import YingyunDICOM
 import YingyunDICOMIO
 import YingyunImaging
 
-/// `yingyun render FILE [--frame N] [--window C,W] [--size 128] -o out.png|jpg`.
+/// `yingyun render FILE [--frame N] [--window C,W] [--size 128] [--bits 16] -o out.png|jpg`.
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Render one frame to an 8-bit PNG or JPEG (Modality LUT, VOI, MONOCHROME1 inversion, resize).",
+        abstract: "Render one frame to a PNG or JPEG (Modality LUT, VOI, MONOCHROME1 inversion, resize).",
         discussion: """
             The window is the file's first (or its VOI LUT) unless --window gives one; with neither,
             a window covering the central 99% of the values is used. Colour and palette images are
@@ -34,6 +34,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "JPEG quality (1-100).")
     var quality = 90
 
+    @Option(help: "Bits per sample: 8, or 16 for a 16-bit grey PNG of a monochrome image.")
+    var bits = 8
+
     @Option(name: .shortAndLong, help: "Output file (.png, .jpg or .jpeg).")
     var output: String
 
@@ -46,6 +49,8 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("-o must end in .png, .jpg or .jpeg")
         }
         if let size, size < 1 || size > 16384 { throw ValidationError("--size must be 1...16384") }
+        guard bits == 8 || bits == 16 else { throw ValidationError("--bits must be 8 or 16") }
+        if bits == 16 && !lower.hasSuffix(".png") { throw ValidationError("--bits 16 needs a .png output (JPEG is 8-bit)") }
     }
 
     static func parseWindow(_ text: String) -> VOIWindow? {
@@ -66,13 +71,13 @@ struct RenderCommand: ParsableCommand {
             let parsed = try DICOMFile.parse(source, options: ParseOptions())
             let decoder = try PixelDataDecoder(file: parsed, source: source)
             let image = try Renderer.render(decoder,
-                options: RenderOptions(frame: frame, window: window.flatMap(Self.parseWindow), size: size))
+                options: RenderOptions(frame: frame, window: window.flatMap(Self.parseWindow), size: size, bitDepth: bits))
             let bytes =
                 output.lowercased().hasSuffix(".png")
                 ? try ImageEncoder.png(image) : try ImageEncoder.jpeg(image, quality: quality)
             try writeOutput(output, bytes)
             var out = StandardOutput()
-            out.write("{\"width\":\(image.width),\"height\":\(image.height),\"components\":\(image.components),\"bytes\":\(bytes.count)}\n")
+            out.write("{\"width\":\(image.width),\"height\":\(image.height),\"components\":\(image.components),\"bits\":\(image.bitDepth),\"bytes\":\(bytes.count)}\n")
         } catch let e as ImagingError where e.code == .unsupportedTransferSyntax || e.code == .unsupportedImage {
             reportFailure(path: file, error: e)
             throw ExitCode(3)

@@ -2,9 +2,10 @@ import CYingyunCodecs
 
 /// PNG and JPEG output through libpng and libjpeg (C shims that catch their longjmps).
 public enum ImageEncoder {
-    /// Lossless PNG, 8-bit grey or RGB.
+    /// Lossless PNG: 8-bit grey or RGB, or 16-bit grey.
     public static func png(_ image: RenderedImage) throws -> [UInt8] {
-        try encode("PNG") { out, msg, cap in
+        if image.bitDepth == 16 { return try png16(width: image.width, height: image.height, samples: image.pixels16) }
+        return try encode("PNG") { out, msg, cap in
             image.pixels.withUnsafeBytes { p in
                 yy_png_encode(p.baseAddress, UInt32(image.width), UInt32(image.height), UInt32(image.components), 8,
                     out, msg, cap)
@@ -12,7 +13,7 @@ public enum ImageEncoder {
         }
     }
 
-    /// 16-bit grey PNG of raw samples (for "16-bit gray where asked").
+    /// 16-bit grey PNG (samples in native order; the shim writes them big endian as PNG wants).
     public static func png16(width: Int, height: Int, samples: [UInt16]) throws -> [UInt8] {
         try encode("PNG") { out, msg, cap in
             samples.withUnsafeBytes { p in
@@ -23,7 +24,10 @@ public enum ImageEncoder {
 
     /// Baseline JPEG at `quality` (1–100).
     public static func jpeg(_ image: RenderedImage, quality: Int = 90) throws -> [UInt8] {
-        try encode("JPEG") { out, msg, cap in
+        guard image.bitDepth == 8 else {
+            throw ImagingError(.unsupportedImage, "baseline JPEG has 8 bits per sample; 16-bit grey is offered as PNG")
+        }
+        return try encode("JPEG") { out, msg, cap in
             image.pixels.withUnsafeBufferPointer { p in
                 yy_jpeg_encode(p.baseAddress, UInt32(image.width), UInt32(image.height), UInt32(image.components),
                     Int32(quality), out, msg, cap)

@@ -7,11 +7,14 @@ public struct RenderOptions: Sendable, Hashable {
     public var window: VOIWindow?
     /// Longest side of the output in pixels, keeping the aspect ratio; nil keeps the image size.
     public var size: Int?
+    /// 8, or 16 for a 16-bit grey image (monochrome sources only).
+    public var bitDepth: Int
 
-    public init(frame: Int = 0, window: VOIWindow? = nil, size: Int? = nil) {
+    public init(frame: Int = 0, window: VOIWindow? = nil, size: Int? = nil, bitDepth: Int = 8) {
         self.frame = frame
         self.window = window
         self.size = size
+        self.bitDepth = bitDepth
     }
 }
 
@@ -21,7 +24,13 @@ public enum Renderer {
     /// Renders one frame.
     /// - Throws: `ImagingError` from decoding, or for an image this pipeline cannot show.
     public static func render(_ decoder: PixelDataDecoder, options: RenderOptions = RenderOptions()) throws -> RenderedImage {
+        guard options.bitDepth == 8 || options.bitDepth == 16 else {
+            throw ImagingError(.unsupportedImage, "a rendered image has 8 or 16 bits per sample, not \(options.bitDepth)")
+        }
         let frame = try decoder.frame(options.frame, options: .init(convertYBRToRGB: true, applyPalette: true))
+        if options.bitDepth == 16 && frame.samplesPerPixel != 1 {
+            throw ImagingError(.unsupportedImage, "16-bit output is for monochrome images; this one is \(frame.photometricInterpretation.rawValue)")
+        }
         var values: [Float]
         let channels: Int
         var target: (width: Int, height: Int)?
@@ -48,11 +57,7 @@ public enum Renderer {
                         values = AreaResize.resize(
                             width: frame.columns, height: frame.rows, newWidth: t.width, newHeight: t.height, rows: rows)
                     }
-                    let pixels = values.map { v -> UInt8 in
-                        let r = (v + 0.5).rounded(.down)
-                        return r <= 0 ? 0 : (r >= 255 ? 255 : UInt8(r))
-                    }
-                    return RenderedImage(width: t.width, height: t.height, components: 1, pixels: pixels)
+                    return image(values, width: t.width, height: t.height, channels: 1, bitDepth: options.bitDepth)
                 }
                 values = SampleAccess.lookup(frame, lo: lo, table: table)
             }
@@ -69,6 +74,18 @@ public enum Renderer {
             values = AreaResize.resize(values, width: width, height: height, channels: channels, newWidth: t.width, newHeight: t.height)
             width = t.width
             height = t.height
+        }
+        return image(values, width: width, height: height, channels: channels, bitDepth: options.bitDepth)
+    }
+
+    /// Display values in [0, 255] rounded to 8-bit samples, or scaled by 257 to 16-bit ones.
+    private static func image(_ values: [Float], width: Int, height: Int, channels: Int, bitDepth: Int) -> RenderedImage {
+        if bitDepth == 16 {
+            let samples = values.map { v -> UInt16 in
+                let r = (v * 257 + 0.5).rounded(.down)
+                return r <= 0 ? 0 : (r >= 65535 ? 65535 : UInt16(r))
+            }
+            return RenderedImage(width: width, height: height, grey16: samples)
         }
         let pixels = values.map { v -> UInt8 in
             let r = (v + 0.5).rounded(.down)
