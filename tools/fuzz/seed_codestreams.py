@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Seeds for tools/fuzz/decoders.sh: the first frame's codestream of every pydicom test file in
-the codec's transfer syntax, prefixed by the harness's 6 header bytes (codec, rows, columns, variant)."""
+the codec's transfer syntax, prefixed by the harness's 6 header bytes (codec, rows, columns, variant);
+for JPEG 2000 also HTJ2K codestreams made by OpenJPH's ojph_compress when it is installed."""
 import sys
 from pathlib import Path
 
@@ -39,4 +40,29 @@ for path in get_testdata_files("*"):
         count += 1
     except Exception:
         continue
+if codec == 5:
+    # HTJ2K (Part 15) goes through OpenJPEG's own block decoder: seeds made by OpenJPH's encoder.
+    import shutil
+    import subprocess
+    import tempfile
+    if shutil.which("ojph_compress"):
+        with tempfile.TemporaryDirectory() as tmp:
+            rows, cols = 48, 64
+            grey = bytes((x * 3 + y * 5) & 255 for y in range(rows) for x in range(cols))
+            grey12 = b"".join((((x * 37 + y * 11) & 4095)).to_bytes(2, "big") for y in range(rows) for x in range(cols))
+            rgb = bytes((x * 7 + y * c) & 255 for y in range(rows) for x in range(cols) for c in (1, 3, 5))
+            for name, header, body, variant, args in (
+                ("grey8", b"P5\n64 48\n255\n", grey, 0, ["-reversible", "true"]),
+                ("grey8-lossy", b"P5\n64 48\n255\n", grey, 0, ["-qstep", "0.01"]),
+                ("grey12", b"P5\n64 48\n4095\n", grey12, 1 | (4 << 3), ["-reversible", "true"]),
+                ("rgb8", b"P6\n64 48\n255\n", rgb, 0x40, ["-reversible", "true"]),
+            ):
+                src = Path(tmp) / (name + (".ppm" if header.startswith(b"P6") else ".pgm"))
+                src.write_bytes(header + body)
+                j2c = Path(tmp) / (name + ".j2c")
+                if subprocess.run(["ojph_compress", "-i", str(src), "-o", str(j2c)] + args, capture_output=True).returncode:
+                    continue
+                head = bytes([codec, (rows - 1) >> 8, (rows - 1) & 255, (cols - 1) >> 8, (cols - 1) & 255, variant])
+                (out / f"seed-htj2k-{name}").write_bytes(head + j2c.read_bytes())
+                count += 1
 print(f"{count} seeds for codec {codec}", file=sys.stderr)

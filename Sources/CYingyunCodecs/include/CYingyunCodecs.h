@@ -61,6 +61,16 @@ int yy_jpeg_decode(const uint8_t *src, size_t length, int color_mode, int declar
 int yy_j2k_decode(const uint8_t *src, size_t length, uint64_t max_pixels, yy_decoded_image *out,
                   char *message, size_t message_capacity);
 
+/// A decoder with yy_j2k_decode's shape.
+typedef int (*yy_decode_function)(const uint8_t *src, size_t length, uint64_t max_pixels, yy_decoded_image *out,
+                                  char *message, size_t message_capacity);
+
+/// Runs `decode` in a forked child and returns its answer: a library that aborts or crashes on a
+/// hostile codestream ends only the child (reported as YY_CODEC_CORRUPT naming the signal), and
+/// one that spins is killed after `timeout_ms`. Costs a fork and a copy of the samples.
+int yy_decode_isolated(yy_decode_function decode, const uint8_t *src, size_t length, uint64_t max_pixels,
+                       int timeout_ms, yy_decoded_image *out, char *message, size_t message_capacity);
+
 /// Decodes a JPEG-LS codestream (ISO 14495-1, lossless or near-lossless) with CharLS.
 int yy_jls_decode(const uint8_t *src, size_t length, uint64_t max_pixels, yy_decoded_image *out,
                   char *message, size_t message_capacity);
