@@ -62,8 +62,35 @@ public final class SQLiteCatalog: Catalog {
         config.prepareDatabase { db in
             // DatabasePool already sets journal_mode=WAL; see the type comment for NORMAL.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // The writer's page cache: linking files a study under an existing master, so each new
+            // study reads random pages of master_patient (foreign key), study_by_master,
+            // local_identity_by_master and trusted_identifier. With SQLite's default 2 MB cache
+            // each is a pread (~30 µs here); cached, an insert under an old master costs what
+            // one under a new master does (~20 µs). Readers keep the default.
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA cache_size = -\(SQLiteCatalog.writerCacheKiB)")
+            }
         }
         return config
+    }
+
+    /// The writer connection's page cache (KiB).
+    static let writerCacheKiB = 262_144
+
+    /// Reads the pages that linking touches at random (see `configuration`) into the writer's
+    /// cache, so ingest does not pay a read per page while the cache fills by itself. About a
+    /// second and ~150 MB for 1 M patients; `yingyun serve` runs it in the background at startup.
+    public func prewarmLinkingPages() async throws {
+        for sql in [
+            "SELECT COUNT(*) FROM master_patient NOT INDEXED",
+            "SELECT COUNT(*) FROM local_identity INDEXED BY local_identity_by_master WHERE master_id > 0",
+            "SELECT COUNT(*) FROM study INDEXED BY study_by_master WHERE master_id > 0",
+            "SELECT COUNT(*) FROM trusted_identifier INDEXED BY sqlite_autoindex_trusted_identifier_1 WHERE issuer > ''",
+            "SELECT SUM(master_id) FROM trusted_identifier NOT INDEXED",
+        ] {
+            // One write access per index: ingest waits at most one scan, not all of them.
+            _ = try await write { db in try Int64.fetchOne(db, sql: sql) }
+        }
     }
 
     /// Runs a read, mapping SQLite errors to `CatalogError.storage`.

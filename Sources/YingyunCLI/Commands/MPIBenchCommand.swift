@@ -17,6 +17,8 @@ extension MPICommand {
         @Option(name: .customLong("ingest-rounds"), help: "Batches per mode (0: skip the ingest measurement).")
         var ingestRounds = 20
         @Option(name: .customLong("batch-patients"), help: "Patients per batch (5 instances each).") var batchPatients = 10
+        @Flag(inversion: .prefixedNo, help: "Prewarm the writers' caches before the ingest rounds, as `yingyun serve` does.")
+        var prewarm = true
 
         func run() async throws {
             guard let text = try? String(contentsOfFile: identifiers, encoding: .utf8) else {
@@ -59,6 +61,14 @@ extension MPICommand {
             let linked = catalog
             let off = try SQLiteCatalog(path: path, policy: offPolicy, scoresCandidatesInBackground: false)
             _ = try await linked.scoreQueuedCandidateSearches()
+            if prewarm {
+                // As `yingyun serve` does at startup: both writers start with the pages linking
+                // reads at random in their cache (see `SQLiteCatalog.prewarmLinkingPages`).
+                let t = ContinuousClock.now
+                try await linked.prewarmLinkingPages()
+                try await off.prewarmLinkingPages()
+                print(String(format: "prewarmed both writers' caches in %.1f s", Self.seconds(ContinuousClock.now - t)))
+            }
             var rates: [Bool: [Double]] = [true: [], false: []]
             var seconds: [Bool: Double] = [true: 0, false: 0]
             var count: [Bool: Int] = [true: 0, false: 0]
