@@ -107,9 +107,15 @@ struct IdentityResolver {
 
         let local = try Row.fetchOne(
             db.cachedStatement(
-                sql: "SELECT id, master_id, link_rule, name FROM local_identity WHERE patient_id = ? AND issuer = ?"),
+                sql: """
+                    SELECT id, master_id, link_rule, name, birth_date, sex FROM local_identity
+                    WHERE patient_id = ? AND issuer = ?
+                    """),
             arguments: [patientID, issuer]
-        ).map { (id: $0[0] as Int64, master: $0[1] as Int64, rule: $0[2] as String, name: $0[3] as String?) }
+        ).map {
+            (id: $0[0] as Int64, master: $0[1] as Int64, rule: $0[2] as String, name: $0[3] as String?,
+             birthDate: $0[4] as String?, sex: $0[5] as String?)
+        }
 
         // One value per authority per identity.
         var known: [String: String] = [:]
@@ -180,11 +186,16 @@ struct IdentityResolver {
         let n = isNew ? Demographics(name: a.patientName).normalisedName : NormalisedName()
         if let local {
             localID = local.id
-            try db.cachedStatement(
-                sql: """
-                    UPDATE local_identity SET birth_date = COALESCE(?, birth_date), sex = COALESCE(?, sex) WHERE id = ?
-                    """
-            ).execute(arguments: [a.patientBirthDate, a.patientSex, local.id])
+            // Only a changed value is written: the birth date is in three indexes.
+            if (a.patientBirthDate != nil && a.patientBirthDate != local.birthDate)
+                || (a.patientSex != nil && a.patientSex != local.sex)
+            {
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE local_identity SET birth_date = COALESCE(?, birth_date), sex = COALESCE(?, sex) WHERE id = ?
+                        """
+                ).execute(arguments: [a.patientBirthDate, a.patientSex, local.id])
+            }
             if let name = a.patientName, name != local.name {
                 let n = Demographics(name: name).normalisedName
                 try db.cachedStatement(
