@@ -17,8 +17,12 @@ extension Archive {
     /// removed when it cannot be.
     public func recover() async throws -> RecoveryReport {
         var report = RecoveryReport()
+        // The store first: with no object there is nothing to settle, and reading every digest
+        // the catalog names (10 M rows: ~10 s and ~1 GB) is skipped.
+        let stored = try store.allDigests()
+        if stored.isEmpty { return report }
         let referenced = try await catalog.referencedDigests()
-        for digest in try store.allDigests() where !referenced.contains(digest.hex) {
+        for digest in stored where !referenced.contains(digest.hex) {
             if try await reindex(digest) {
                 report.reindexed += 1
             } else {

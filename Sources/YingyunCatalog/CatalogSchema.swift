@@ -17,6 +17,9 @@ enum CatalogSchema {
         migrator.registerMigration("v2-patient-master-index") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-candidate-search-queue") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -201,5 +204,20 @@ enum CatalogSchema {
         CREATE INDEX mpi_audit_by_master ON mpi_audit(master_id, action);
         CREATE INDEX mpi_audit_by_local_identity ON mpi_audit(local_identity_id, action);
         ALTER TABLE study ADD COLUMN procedure_codes TEXT;
+        """
+
+    /// Review-candidate searches leave the ingest transaction: ingest queues the new local
+    /// identity (`candidate_search`, committed with its rows, so a crash cannot lose it) and
+    /// `CandidateSearchQueue` scores it later. Plus the indexes the conflict check and the
+    /// empty-master cleanup of a relink were scanning their tables without.
+    private static let v3 = """
+        CREATE TABLE candidate_search (
+            local_identity_id INTEGER PRIMARY KEY REFERENCES local_identity(id),
+            queued_at REAL NOT NULL
+        );
+        CREATE INDEX identity_conflict_by_local_identity ON identity_conflict(local_identity_id, issuer, value);
+        CREATE INDEX identity_conflict_by_kept_master ON identity_conflict(kept_master_id);
+        CREATE INDEX master_patient_by_merged_into ON master_patient(merged_into) WHERE merged_into IS NOT NULL;
+        CREATE INDEX mpi_audit_by_other_master ON mpi_audit(other_master_id);
         """
 }

@@ -21,7 +21,8 @@ import GRDB
 ///   merges and a conflict is recorded.
 /// - Trusted identifiers pointing at several masters → no merge: keep the local identity's master
 ///   (or a new one) and record a conflict row per disagreeing identifier.
-/// - Demographics never link: a new identity only gets review candidates (`CandidateFinder`).
+/// - Demographics never link: a new identity only gets review candidates (`CandidateFinder`),
+///   searched after the commit from a queue row written here (`CandidateSearchQueue`).
 struct IdentityResolver {
     let db: Database
     let now: Double
@@ -30,9 +31,56 @@ struct IdentityResolver {
         var masterID: Int64
         var localIdentityID: Int64
         var issuer: String
+        /// A review-candidate search was queued for a new local identity.
+        var queuedCandidateSearch = false
     }
 
     typealias Identifier = (issuer: String, value: String)
+
+    /// Everything `resolve` reads from an instance: two instances with equal inputs resolve
+    /// alike as long as nothing else changed their local identity in between.
+    struct Input: Hashable {
+        var patientID: String?
+        var issuer: String?
+        var source: String
+        var others: [String]
+        var name: String?
+        var birthDate: String?
+        var sex: String?
+        /// Only for an empty PatientID (its identity is per study).
+        var study: String?
+
+        init(_ a: IndexedAttributes, source: String) {
+            patientID = a.patientID
+            issuer = a.issuerOfPatientID
+            self.source = source
+            others = a.otherPatientIDs.map { ($0.issuer ?? "") + "|" + $0.value }
+            name = a.patientName
+            birthDate = a.patientBirthDate
+            sex = a.patientSex
+            study = (a.patientID ?? "").isEmpty ? a.studyInstanceUID : nil
+        }
+    }
+
+    /// Resolutions already made in one registering transaction (a batch), so the other
+    /// instances of a study skip the identity queries and updates altogether. A local identity's
+    /// master only changes when an instance of that same identity is resolved (or an operator
+    /// acts, never inside a batch), so an entry stays right until another input of its identity
+    /// is resolved; that replaces it. Only committed resolutions are remembered.
+    struct BatchCache {
+        private var byInput: [Input: Resolution] = [:]
+        private var inputOf: [Int64: Input] = [:]
+
+        func resolution(for input: Input) -> Resolution? { byInput[input] }
+
+        mutating func remember(_ r: Resolution, for input: Input) {
+            if let previous = inputOf[r.localIdentityID], previous != input { byInput[previous] = nil }
+            var r = r
+            r.queuedCandidateSearch = false
+            byInput[input] = r
+            inputOf[r.localIdentityID] = input
+        }
+    }
 
     static let noPatientIDIssuerPrefix = "urn:yingyun:no-patient-id:"
 
@@ -59,9 +107,15 @@ struct IdentityResolver {
 
         let local = try Row.fetchOne(
             db.cachedStatement(
-                sql: "SELECT id, master_id, link_rule, name FROM local_identity WHERE patient_id = ? AND issuer = ?"),
+                sql: """
+                    SELECT id, master_id, link_rule, name, birth_date, sex FROM local_identity
+                    WHERE patient_id = ? AND issuer = ?
+                    """),
             arguments: [patientID, issuer]
-        ).map { (id: $0[0] as Int64, master: $0[1] as Int64, rule: $0[2] as String, name: $0[3] as String?) }
+        ).map {
+            (id: $0[0] as Int64, master: $0[1] as Int64, rule: $0[2] as String, name: $0[3] as String?,
+             birthDate: $0[4] as String?, sex: $0[5] as String?)
+        }
 
         // One value per authority per identity.
         var known: [String: String] = [:]
@@ -132,11 +186,16 @@ struct IdentityResolver {
         let n = isNew ? Demographics(name: a.patientName).normalisedName : NormalisedName()
         if let local {
             localID = local.id
-            try db.cachedStatement(
-                sql: """
-                    UPDATE local_identity SET birth_date = COALESCE(?, birth_date), sex = COALESCE(?, sex) WHERE id = ?
-                    """
-            ).execute(arguments: [a.patientBirthDate, a.patientSex, local.id])
+            // Only a changed value is written: the birth date is in three indexes.
+            if (a.patientBirthDate != nil && a.patientBirthDate != local.birthDate)
+                || (a.patientSex != nil && a.patientSex != local.sex)
+            {
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE local_identity SET birth_date = COALESCE(?, birth_date), sex = COALESCE(?, sex) WHERE id = ?
+                        """
+                ).execute(arguments: [a.patientBirthDate, a.patientSex, local.id])
+            }
             if let name = a.patientName, name != local.name {
                 let n = Demographics(name: name).normalisedName
                 try db.cachedStatement(
@@ -201,12 +260,11 @@ struct IdentityResolver {
                 try record.execute(arguments: [localID, master, other, t.issuer, t.value, a.studyInstanceUID, now, "values"])
             }
         }
-        if isNew, policy.linking {
-            try CandidateFinder(db: db, now: now).suggest(
-                for: localID, master: master,
-                Demographics(name: a.patientName, birthDate: a.patientBirthDate, sex: a.patientSex), normalised: n)
-        }
-        return Resolution(masterID: master, localIdentityID: localID, issuer: issuer)
+        // Review candidates are searched after the commit (`CandidateSearchQueue`): only a
+        // queue row here, committed with the identity.
+        let queued = isNew && policy.linking && a.patientBirthDate?.isEmpty == false && a.patientName != nil
+        if queued { try CandidateSearchQueue.enqueue(db, localIdentity: localID, now: now) }
+        return Resolution(masterID: master, localIdentityID: localID, issuer: issuer, queuedCandidateSearch: queued)
     }
 
     private func newMaster() throws -> Int64 {

@@ -10,6 +10,12 @@ struct Registration {
     let a: IndexedAttributes
     let policy: IdentityPolicy
     let now: Double
+    /// Set when the run queued a review-candidate search (the caller schedules the scoring).
+    private(set) var queuedCandidateSearch = false
+    /// The identity this run resolved (nil for a duplicate).
+    private(set) var resolution: IdentityResolver.Resolution?
+    /// The batch's earlier resolution of the same identity input, if any: used instead of resolving.
+    var known: IdentityResolver.Resolution?
 
     init(db: Database, record: InstanceRecord, attributes: IndexedAttributes, policy: IdentityPolicy) {
         self.db = db
@@ -48,7 +54,9 @@ struct Registration {
                 keyword: "SeriesInstanceUID", reason: "the series already belongs to another study")
         }
 
-        let identity = try IdentityResolver(db: db, now: now).resolve(a, source: record.source, policy: policy)
+        let identity = try known ?? IdentityResolver(db: db, now: now).resolve(a, source: record.source, policy: policy)
+        queuedCandidateSearch = identity.queuedCandidateSearch
+        resolution = identity
         let studyID = try upsertStudy(identity)
         var modalitiesChanged = false
         let seriesID: Int64

@@ -267,8 +267,62 @@ def main():
     check("yingyun mpi bad input: exit 2 and a reason", r.returncode == 2 and "invalid-check-character" in r.stderr)
     r = cli("link", "HOSP-A|nobody", "999", "--operator", "x", "--reason", "y")
     check("yingyun mpi link to a missing master: exit 2", r.returncode == 2)
+    killed_during_candidate_search(binary, work, population)
     print(f"mpi: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
+
+
+def killed_during_candidate_search(binary, work, population):
+    """Review-candidate searches are queued at ingest and scored after ingest pauses: a server
+    killed (-9) right after a STOW-RS answer still has them queued in the catalog; the next
+    start scores them without being asked."""
+    import copy
+    import sqlite3
+    import time
+    data = work / "data-kill9"
+    data.mkdir(parents=True, exist_ok=True)
+    source = pydicom.dcmread(sorted(population.glob("*/*.dcm"))[0])
+    datasets = []
+    for n, (pid, hospital, nid) in enumerate([("K-1", "HOSP-K1", "110101198001010010"),
+                                               ("K-2", "HOSP-K2", "44030519800101003X")]):
+        ds = copy.deepcopy(source)
+        ds.PatientID, ds.IssuerOfPatientID = pid, hospital
+        ds.PatientName, ds.PatientBirthDate, ds.PatientSex = "Kill^Nine=杀^九", "19800101", "M"
+        other = pydicom.Dataset()
+        other.PatientID, other.IssuerOfPatientID = nid, "NNCHN"
+        ds.OtherPatientIDsSequence = pydicom.Sequence([other])
+        ds.StudyInstanceUID = f"2.25.9{n}1"
+        ds.SeriesInstanceUID = f"2.25.9{n}1.1"
+        ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = f"2.25.9{n}1.1.1"
+        datasets.append(ds)
+
+    def count(sql):
+        db = sqlite3.connect(str(data / "catalog.sqlite"), timeout=10)
+        try:
+            return db.execute(sql).fetchone()[0]
+        finally:
+            db.close()
+
+    server = Server(binary, str(data), extra=["--log-level", "warning"]).start()
+    try:
+        DICOMwebClient(url=server.base).store_instances(datasets=datasets)
+    finally:
+        server.kill9()
+    queued = count("SELECT COUNT(*) FROM candidate_search")
+    check("kill -9 right after STOW-RS: the candidate searches are still queued in the catalog",
+          queued == 2 and count("SELECT COUNT(*) FROM review_candidate") == 0, f"queued {queued}")
+    server = Server(binary, str(data), extra=["--log-level", "warning"]).start()
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline and count("SELECT COUNT(*) FROM candidate_search") > 0:
+            time.sleep(0.1)
+        check("the next start scores them unasked", count("SELECT COUNT(*) FROM candidate_search") == 0
+              and count("SELECT COUNT(*) FROM review_candidate") == 1)
+        status, review = call("GET", server.base.rsplit("/dicomweb", 1)[0] + "/mpi/review?limit=10")
+        pair = [{c["first"]["identifier"]["value"], c["second"]["identifier"]["value"]} for c in review.get("candidates", [])]
+        check("the look-alike pair is in the review queue after the restart", status == 200 and pair == [{"K-1", "K-2"}], review)
+    finally:
+        server.stop()
 
 
 def truth_birth(population: Path) -> str:

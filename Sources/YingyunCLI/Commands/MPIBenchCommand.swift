@@ -7,7 +7,8 @@ extension MPICommand {
     /// `yingyun mpi bench`: in-process timings on a data directory's catalog (tools/bench/mpi_bench.sh
     /// builds the 1 M-patient catalog and the identifier sample): identifier lookup, prior-study
     /// lookup, and catalog registration with linking on and off, interleaved batch by batch so
-    /// both modes see the same database state.
+    /// both modes see the same database state (medians of the batch rates; the review-candidate
+    /// searches linking queues are scored after the rounds and timed apart).
     struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure MPI lookups and ingest with linking on/off in-process (adds rows to the catalog).")
@@ -17,6 +18,8 @@ extension MPICommand {
         @Option(name: .customLong("ingest-rounds"), help: "Batches per mode (0: skip the ingest measurement).")
         var ingestRounds = 20
         @Option(name: .customLong("batch-patients"), help: "Patients per batch (5 instances each).") var batchPatients = 10
+        @Flag(inversion: .prefixedNo, help: "Prewarm the writers' caches before the ingest rounds, as `yingyun serve` does.")
+        var prewarm = true
 
         func run() async throws {
             guard let text = try? String(contentsOfFile: identifiers, encoding: .utf8) else {
@@ -27,7 +30,7 @@ extension MPICommand {
             let path = options.data + "/catalog.sqlite"
             var on = try options.identityPolicy()
             on.linking = true
-            let catalog = try SQLiteCatalog(path: path, policy: on)
+            let catalog = try SQLiteCatalog(path: path, policy: on, scoresCandidatesInBackground: false)
             let ids = lines.map { PatientIdentifier(authority: $0[0], value: $0[1]) }
 
             var lookup: [Double] = []
@@ -53,7 +56,20 @@ extension MPICommand {
 
             var offPolicy = on
             offPolicy.linking = false
-            let off = try SQLiteCatalog(path: path, policy: offPolicy)
+            // Review-candidate searches are queued at ingest and scored after it: here they are
+            // scored once the rounds are over, and timed apart (`yingyun serve` scores them in
+            // the background).
+            let off = try SQLiteCatalog(path: path, policy: offPolicy, scoresCandidatesInBackground: false)
+            _ = try await catalog.scoreQueuedCandidateSearches()
+            if prewarm {
+                // As `yingyun serve` does at startup: both writers start with the pages linking
+                // reads at random in their cache (see `SQLiteCatalog.prewarmLinkingPages`).
+                let t = ContinuousClock.now
+                try await catalog.prewarmLinkingPages()
+                try await off.prewarmLinkingPages()
+                print(String(format: "prewarmed both writers' caches in %.1f s", Self.seconds(ContinuousClock.now - t)))
+            }
+            var rates: [Bool: [Double]] = [true: [], false: []]
             var seconds: [Bool: Double] = [true: 0, false: 0]
             var count: [Bool: Int] = [true: 0, false: 0]
             let runID = UInt32.random(in: 0..<UInt32.max)
@@ -68,17 +84,38 @@ extension MPICommand {
                         let person = lines[(n * 104_729 + Int(runID % 1_000_003)) % lines.count]
                         for k in 1...5 { records.append(Self.record(run: runID, n: n, k: k, person: person)) }
                     }
+                    let c = linking ? catalog : off
                     let t = ContinuousClock.now
-                    let results = try await (linking ? catalog : off).register(records, onConflict: .reject)
-                    seconds[linking, default: 0] += Double((ContinuousClock.now - t).components.attoseconds) / 1e18
-                        + Double((ContinuousClock.now - t).components.seconds)
+                    let results = try await c.register(records, onConflict: .reject)
+                    let s = Self.seconds(ContinuousClock.now - t)
+                    seconds[linking, default: 0] += s
                     count[linking, default: 0] += results.count
+                    rates[linking]!.append(Double(results.count) / s)
                 }
             }
+            let t = ContinuousClock.now
+            let scored = try await catalog.scoreQueuedCandidateSearches()
+            let scoring = Self.seconds(ContinuousClock.now - t)
             let rateOn = Double(count[true]!) / seconds[true]!
             let rateOff = Double(count[false]!) / seconds[false]!
-            print(String(format: "ingest (catalog registration, %d-instance batches): linking on %.0f inst/s, off %.0f inst/s, on/off %.3f",
-                         batchPatients * 5, rateOn, rateOff, rateOn / rateOff))
+            let medianOn = Self.median(rates[true]!)
+            let medianOff = Self.median(rates[false]!)
+            let paired = Self.median(zip(rates[true]!, rates[false]!).map { $0 / $1 })
+            print(String(format: "ingest (catalog registration, %d-instance batches, %d rounds): median batch rate linking on %.0f inst/s, off %.0f inst/s, on/off %.3f (paired median %.3f); totals on %.0f, off %.0f inst/s, on/off %.3f",
+                         batchPatients * 5, ingestRounds, medianOn, medianOff, medianOn / medianOff, paired, rateOn, rateOff, rateOn / rateOff))
+            print(String(format: "review-candidate searches queued by the linked batches: %d scored afterwards in %.1f ms (%.3f ms each); linking on including them: %.0f inst/s, on/off %.3f",
+                         scored, scoring * 1000, scored > 0 ? scoring * 1000 / Double(scored) : 0,
+                         Double(count[true]!) / (seconds[true]! + scoring), Double(count[true]!) / (seconds[true]! + scoring) / rateOff))
+        }
+
+        static func seconds(_ d: Duration) -> Double {
+            Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+
+        static func median(_ values: [Double]) -> Double {
+            let s = values.sorted()
+            guard !s.isEmpty else { return 0 }
+            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
         }
 
         func ms(_ d: Duration) -> Double {

@@ -113,6 +113,10 @@ struct ServeCommand: AsyncParsableCommand {
         // A crash may have left temporaries and objects without rows: settle them before serving.
         let temps = try store.cleanTemporaries()
         let recovery = try await archive.recover()
+        if let sqlite = archive.catalog as? SQLiteCatalog, sqlite.policy.linking {
+            // Linking reads random pages of the big identity indexes; load them while serving.
+            Task.detached(priority: .background) { try? await sqlite.prewarmLinkingPages() }
+        }
         logger.notice("data directory ready", metadata: [
             "data": "\(options.data)", "temporaries removed": "\(temps)",
             "reindexed": "\(recovery.reindexed)", "removed": "\(recovery.removed)",

@@ -4,7 +4,7 @@ import GRDB
 /// Suggests review candidates for a newly seen local identity: identities on other masters with
 /// the same birth date (the blocking key, indexed) and a common folded name group, whose
 /// demographics score at or above
-/// `DemographicMatcher.threshold`. Runs inside the ingest transaction; never links.
+/// `DemographicMatcher.threshold`. Runs after ingest, from `CandidateSearchQueue`; never links.
 struct CandidateFinder {
     let db: Database
     let now: Double

@@ -21,6 +21,7 @@ public protocol PatientIndex: Sendable {
     func searchMasterPatients(_ query: DemographicQuery) async throws -> [MasterPatient]
 
     /// Open candidate pairs (best score first), recorded conflicts and invalid identifiers.
+    /// Review-candidate searches still queued from ingest are scored first.
     func reviewQueue(limit: Int) async throws -> ReviewQueue
 
     /// Links a local identity to a master patient (operator decision; pinned against ingest rules).

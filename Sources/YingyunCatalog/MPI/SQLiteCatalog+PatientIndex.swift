@@ -66,6 +66,9 @@ extension SQLiteCatalog: PatientIndex {
 
     public func reviewQueue(limit: Int) async throws -> ReviewQueue {
         let limit = max(1, min(limit, 1000))
+        // Candidate searches queued by ingest are scored first: the answer is as if they had
+        // run at ingest.
+        try await scoreQueuedCandidateSearches()
         let conflicts = try await identityConflicts()
         return try await read { db in
             let rows = try Row.fetchAll(
