@@ -59,7 +59,7 @@ struct AssociationHandler: Sendable {
                     do {
                         // The session owns the iterator: a C-GET reads its sub-operations'
                         // responses from it in the middle of a request.
-                        while let item = try await session.inbound.next() {
+                        while let item = try await session.nextInbound() {
                             let event: Machine.Event
                             switch item {
                             case .pdu(let pdu): event = .received(pdu)
@@ -94,12 +94,20 @@ struct AssociationHandler: Sendable {
         let peer: String
         let overLimit: Bool
         var inbound: NIOAsyncChannelInboundStream<InboundPDU>.AsyncIterator
+        /// PDUs already read from `inbound` (by a C-MOVE's cancel watch) and not yet handled.
+        var pendingInbound: [InboundPDU] = []
         var commitmentHandler: (any CommitmentHandler)? = nil
         /// Message IDs of the requests we send on this association (C-GET sub-operations, N-EVENT-REPORT).
         var messageID: UInt16 = 0
         var receiver: DIMSEMessageReceiver?
         var fragmenter = PDVFragmenter(peerMaximumLength: 0)
         var closed = false
+
+        /// The next inbound PDU: those read ahead first, then the connection's.
+        mutating func nextInbound() async throws -> InboundPDU? {
+            if !pendingInbound.isEmpty { return pendingInbound.removeFirst() }
+            return try await inbound.next()
+        }
 
         mutating func feed(_ event: Machine.Event) async throws {
             let actions = machine.withLockedValue { $0.handle(event, now: clock.now) }
