@@ -114,6 +114,25 @@ struct AssociationHandler: Sendable {
             for action in actions { try await perform(action) }
         }
 
+        /// Sends P-DATA-TF PDUs through the state machine, written and flushed together.
+        mutating func send(_ pdus: [PDataTF]) async throws {
+            var out: [PDU] = []
+            out.reserveCapacity(pdus.count)
+            for tf in pdus {
+                let actions = machine.withLockedValue { $0.handle(.send(tf), now: clock.now) }
+                for action in actions {
+                    if case .send(let pdu) = action {
+                        out.append(pdu)
+                        continue
+                    }
+                    if !out.isEmpty { try await outbound.write(contentsOf: out) }
+                    out = []
+                    try await perform(action)
+                }
+            }
+            if !out.isEmpty { try await outbound.write(contentsOf: out) }
+        }
+
         mutating func perform(_ action: Machine.Action) async throws {
             switch action {
             case .send(let pdu):
@@ -154,16 +173,21 @@ struct AssociationHandler: Sendable {
                     do {
                         let responses = try await r.receive(pdv)
                         receiver = r
-                        for response in responses {
-                            for pdu in fragmenter.pdus(response.command.encoded(), contextID: response.contextID, isCommand: true) {
-                                if case .pData(let tf) = pdu { try await feed(.send(tf)) }
+                        if !responses.isEmpty {
+                            // All responses at once (a C-FIND's pending answers): packed PDUs, one write.
+                            var encoded: [PDVFragmenter.Message] = []
+                            encoded.reserveCapacity(responses.count)
+                            var last: (command: CommandSet, bytes: ByteBuffer)?
+                            for response in responses {
+                                // Pending C-FIND responses share one command set: encode it once.
+                                let bytes = last.flatMap { $0.command == response.command ? $0.bytes : nil } ?? response.command.encoded()
+                                last = (response.command, bytes)
+                                encoded.append(.init(contextID: response.contextID, command: bytes, dataSet: response.dataSet))
                             }
-                            if let dataSet = response.dataSet {
-                                for pdu in fragmenter.pdus(dataSet, contextID: response.contextID, isCommand: false) {
-                                    if case .pData(let tf) = pdu { try await feed(.send(tf)) }
-                                }
-                            }
-                            logger.debug("DIMSE response", metadata: ["dimse.status": "\(response.command.status ?? .success)"])
+                            try await send(fragmenter.packed(encoded))
+                            logger.debug("DIMSE responses", metadata: [
+                                "dimse.count": "\(responses.count)", "dimse.status": "\(responses.last?.command.status ?? .success)",
+                            ])
                         }
                         if let job = r.takeRetrieve() {
                             receiver = r
