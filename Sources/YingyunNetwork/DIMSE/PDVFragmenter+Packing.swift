@@ -13,12 +13,11 @@ extension PDVFragmenter {
         }
     }
 
-    /// Packs messages into P-DATA-TF PDUs: a P-DATA-TF carries one or more PDV items (PS3.8
-    /// §9.3.5), so a small message's command and data set share one PDU (a C-FIND pending
-    /// response: one PDU, not two). A PDU never holds fragments of two messages: pynetdicom drops
-    /// the PDVs that follow a completed message in the same PDU, and dcmtk stops reading too.
-    /// A fragment that fits in an empty PDU is not split across two; longer ones fill PDUs up to
-    /// the limit.
+    /// Cuts messages into P-DATA-TF PDUs, to be written together. A P-DATA-TF may carry several
+    /// PDV items (PS3.8 §9.3.5), but a PDU here never holds fragments of two messages (pynetdicom
+    /// drops the PDVs that follow a completed message in the same PDU, dcmtk stops reading), nor
+    /// a command and its data set (`DIMSEAssociation` and other requestors read the command from
+    /// one PDU and expect the data set in the next) — what dcmtk and pynetdicom send themselves.
     /// - Returns: the PDUs in order; each message's command and data set end with "last" fragments.
     public func packed(_ messages: [Message]) -> [PDataTF] {
         let limit = maximumFragment + 6
@@ -45,8 +44,11 @@ extension PDVFragmenter {
         }
         for m in messages {
             add(m.command, contextID: m.contextID, isCommand: true)
-            if let d = m.dataSet { add(d, contextID: m.contextID, isCommand: false) }
             flush()
+            if let d = m.dataSet {
+                add(d, contextID: m.contextID, isCommand: false)
+                flush()
+            }
         }
         return out
     }

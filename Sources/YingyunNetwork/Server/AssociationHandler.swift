@@ -174,7 +174,7 @@ struct AssociationHandler: Sendable {
                         let responses = try await r.receive(pdv)
                         receiver = r
                         if !responses.isEmpty {
-                            // All responses at once (a C-FIND's pending answers): packed PDUs, one write.
+                            // All responses at once (a C-FIND's pending answers): written and flushed together.
                             var encoded: [PDVFragmenter.Message] = []
                             encoded.reserveCapacity(responses.count)
                             var last: (command: CommandSet, bytes: ByteBuffer)?
