@@ -5,9 +5,14 @@
 # study-root STUDY-level C-FIND with PatientName=* (all 100 match) and the return keys a worklist
 # client asks for, including the computed ones (ModalitiesInStudy, NumberOfStudyRelated*).
 #
-# Per-query time without process start-up: dcmtk findscu --repeat K+1 sends K+1 C-FINDs on one
-# association; minus a --repeat 1 run of the same command, divided by K. Each round measures both
-# servers back to back; medians over ROUNDS rounds.
+# Per-query time without process start-up: dcmtk findscu -q --repeat K+1 sends K+1 C-FINDs on one
+# association; minus a --repeat 1 run of the same command, divided by K. Also the server's own CPU
+# time per query (utime+stime of its process over the K+1 run, /proc/PID/stat), which the client's
+# cost (dcmtk parsing 100 answers, ~2.5 ms here) does not blur. Each round measures both servers
+# back to back; medians over ROUNDS rounds.
+# findscu runs with TCP_NODELAY=1, as Orthanc does: dcmtk writes a C-FIND-RQ's command and its
+# identifier as two PDUs, and with Nagle on the client the second waits for the server's delayed
+# ACK — ~40 ms more per query for either server (NODELAY=0 measures that).
 # usage: tools/bench/dimse_find.sh [ROUNDS] [K]   (defaults 7 and 50; YINGYUN_BIN=... to use an existing build;
 #        ports: YHTTP/YDICOM/OHTTP/ODICOM, default 18710/18711/18712/18713)
 set -euo pipefail
@@ -56,51 +61,57 @@ curl -fsS -X PUT "http://127.0.0.1:$ohttp/modalities/FINDSCU" \
     -d '{"AET": "FINDSCU", "Host": "127.0.0.1", "Port": 104, "AllowFind": true}' >/dev/null
 /usr/bin/storescu -aet STORESCU -aec ORTHANC 127.0.0.1 "$odicom" "${files[@]}"
 
-keys=(-S -k QueryRetrieveLevel=STUDY -k 'PatientName=*' -k PatientID -k PatientBirthDate -k PatientSex
+keys=(-q -S -k QueryRetrieveLevel=STUDY -k 'PatientName=*' -k PatientID -k PatientBirthDate -k PatientSex
     -k StudyInstanceUID -k StudyDate -k StudyTime -k AccessionNumber -k StudyID -k StudyDescription
     -k ReferringPhysicianName -k ModalitiesInStudy -k NumberOfStudyRelatedSeries -k NumberOfStudyRelatedInstances)
-find_n() {  # find_n AET PORT N: wall seconds for one findscu process sending N C-FINDs on one association
-    local t0 t1
-    t0=$(date +%s.%N)
-    /usr/bin/findscu -aet FINDSCU -aec "$1" --repeat "$3" "${keys[@]}" 127.0.0.1 "$2" >/dev/null 2>>"$work/findscu.err" \
+nodelay=()
+[ "${NODELAY:-1}" = 1 ] && nodelay=(TCP_NODELAY=1)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+find_n() {  # find_n AET PORT N PID: wall seconds for one findscu process sending N C-FINDs on one association, server CPU seconds
+    local t0 t1 c0 c1
+    c0=$(cpu_ticks "$4"); t0=$(date +%s.%N)
+    env "${nodelay[@]}" /usr/bin/findscu -aet FINDSCU -aec "$1" --repeat "$3" "${keys[@]}" 127.0.0.1 "$2" >/dev/null 2>>"$work/findscu.err" \
         || { echo "findscu failed against $1 (see $work/findscu.err)" >&2; exit 1; }
-    t1=$(date +%s.%N)
-    echo "$t0 $t1" | awk '{printf "%.6f", $2 - $1}'
+    t1=$(date +%s.%N); c1=$(cpu_ticks "$4")
+    echo "$t0 $t1 $c0 $c1 $(getconf CLK_TCK)" | awk '{printf "%.6f\t%.4f", $2 - $1, ($4 - $3) / $5}'
 }
 matches() {  # matches AET PORT: how many answers one C-FIND returns
     local d="$work/answers-$1"; rm -rf "$d"; mkdir -p "$d"
-    (cd "$d" && /usr/bin/findscu -X -aet FINDSCU -aec "$1" "${keys[@]}" 127.0.0.1 "$2" >/dev/null 2>&1)
+    (cd "$d" && env "${nodelay[@]}" /usr/bin/findscu -X -aet FINDSCU -aec "$1" "${keys[@]}" 127.0.0.1 "$2" >/dev/null 2>&1)
     find "$d" -name 'rsp*.dcm' | wc -l
 }
 my=$(matches YINGYUN "$ydicom"); mo=$(matches ORTHANC "$odicom")
 echo "answers per C-FIND: yingyun $my, orthanc $mo"
 [ "$my" = 100 ] && [ "$mo" = 100 ] || { echo "expected 100 answers from both" >&2; exit 1; }
+opid=$(cat "$work/orthanc/orthanc.pid")
 # Warm both (page cache, statement caches).
-find_n YINGYUN "$ydicom" 5 >/dev/null; find_n ORTHANC "$odicom" 5 >/dev/null
+find_n YINGYUN "$ydicom" 5 "$ypid" >/dev/null; find_n ORTHANC "$odicom" 5 "$opid" >/dev/null
 
 results="$work/results.tsv"; : >"$results"
 for r in $(seq 1 "$rounds"); do
     for who in yingyun orthanc; do
-        if [ $who = yingyun ]; then aet=YINGYUN; port=$ydicom; else aet=ORTHANC; port=$odicom; fi
-        one=$(find_n $aet "$port" 1); many=$(find_n $aet "$port" $((k + 1)))
+        if [ $who = yingyun ]; then aet=YINGYUN; port=$ydicom; pid=$ypid; else aet=ORTHANC; port=$odicom; pid=$opid; fi
+        one=$(find_n $aet "$port" 1 "$pid"); many=$(find_n $aet "$port" $((k + 1)) "$pid")
         echo -e "$who\t$one\t$many" >>"$results"
     done
-    echo "round $r: $(tail -2 "$results" | awk -F'\t' -v k="$k" '{printf "%s %.2f ms/query  ", $1, 1000 * ($3 - $2) / k}')"
+    echo "round $r: $(tail -2 "$results" | awk -F'\t' -v k="$k" '{printf "%s %.2f ms/query (server CPU %.2f ms)  ", $1, 1000 * ($4 - $2) / k, 1000 * $5 / (k + 1)}')"
 done
-python3 - "$results" "$k" <<'PY'
+python3 - "$results" "$k" "${NODELAY:-1}" <<'PY'
 import statistics, sys
 rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
 k = int(sys.argv[2])
-med, start = {}, {}
+med, start, cpu = {}, {}, {}
 for who in ("yingyun", "orthanc"):
-    per = [(float(m) - float(o)) / k * 1000 for w, o, m in rows if w == who]
-    med[who] = statistics.median(per)
-    start[who] = statistics.median([float(o) * 1000 for w, o, m in rows if w == who])
-print(f"\nC-FIND, study root, STUDY level, 100 of 100 studies match, 14 return keys; dcmtk findscu --repeat {k + 1} minus --repeat 1,")
-print(f"medians of {len(rows) // 2} rounds:")
-print("| server | per C-FIND (100 answers) | one findscu process incl. association |")
-print("|---|---|---|")
+    mine = [r for r in rows if r[0] == who]
+    med[who] = statistics.median([(float(r[3]) - float(r[1])) / k * 1000 for r in mine])
+    start[who] = statistics.median([float(r[1]) * 1000 for r in mine])
+    cpu[who] = statistics.median([float(r[4]) / (k + 1) * 1000 for r in mine])
+print(f"\nC-FIND, study root, STUDY level, 100 of 100 studies match, 14 return keys; dcmtk findscu -q --repeat {k + 1} minus --repeat 1"
+      f" (TCP_NODELAY={sys.argv[3]}), medians of {len(rows) // 2} rounds:")
+print("| server | per C-FIND, wall (100 answers) | server CPU per C-FIND | one findscu process incl. association |")
+print("|---|---|---|---|")
 for who in ("yingyun", "orthanc"):
-    print(f"| {who} | {med[who]:.2f} ms | {start[who]:.1f} ms |")
-print(f"ratio orthanc / yingyun per query: {med['orthanc'] / med['yingyun']:.1f}x (target >= 10x)")
+    print(f"| {who} | {med[who]:.2f} ms | {cpu[who]:.2f} ms | {start[who]:.1f} ms |")
+print(f"ratio orthanc / yingyun: {med['orthanc'] / med['yingyun']:.1f}x per query (wall), {cpu['orthanc'] / cpu['yingyun']:.1f}x server CPU"
+      " (target >= 10x)")
 PY
