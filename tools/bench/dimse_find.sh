@@ -10,9 +10,11 @@
 # time per query (utime+stime of its process over the K+1 run, /proc/PID/stat), which the client's
 # cost (dcmtk parsing 100 answers, ~2.5 ms here) does not blur. Each round measures both servers
 # back to back; medians over ROUNDS rounds.
-# findscu runs with TCP_NODELAY=1, as Orthanc does: dcmtk writes a C-FIND-RQ's command and its
-# identifier as two PDUs, and with Nagle on the client the second waits for the server's delayed
-# ACK — ~40 ms more per query for either server (NODELAY=0 measures that).
+# Two client configurations, both measured in every round: findscu as shipped (Nagle on: dcmtk
+# writes each PDU as a header and a body, and holds the second write until the first is
+# acknowledged — a server that delays its ACK adds ~40 ms per query; Yingyun acknowledges at once,
+# Orthanc does not), and findscu with TCP_NODELAY=1 in its environment (dcmtk's switch, as
+# orthanc.sh gives Orthanc), which takes the client's Nagle out for both.
 # usage: tools/bench/dimse_find.sh [ROUNDS] [K]   (defaults 7 and 50; YINGYUN_BIN=... to use an existing build;
 #        ports: YHTTP/YDICOM/OHTTP/ODICOM, default 18710/18711/18712/18713)
 set -euo pipefail
@@ -64,8 +66,7 @@ curl -fsS -X PUT "http://127.0.0.1:$ohttp/modalities/FINDSCU" \
 keys=(-q -S -k QueryRetrieveLevel=STUDY -k 'PatientName=*' -k PatientID -k PatientBirthDate -k PatientSex
     -k StudyInstanceUID -k StudyDate -k StudyTime -k AccessionNumber -k StudyID -k StudyDescription
     -k ReferringPhysicianName -k ModalitiesInStudy -k NumberOfStudyRelatedSeries -k NumberOfStudyRelatedInstances)
-nodelay=()
-[ "${NODELAY:-1}" = 1 ] && nodelay=(TCP_NODELAY=1)
+nodelay=(TCP_NODELAY=1)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 find_n() {  # find_n AET PORT N PID: wall seconds for one findscu process sending N C-FINDs on one association, server CPU seconds
     local t0 t1 c0 c1
@@ -89,29 +90,35 @@ find_n YINGYUN "$ydicom" 5 "$ypid" >/dev/null; find_n ORTHANC "$odicom" 5 "$opid
 
 results="$work/results.tsv"; : >"$results"
 for r in $(seq 1 "$rounds"); do
-    for who in yingyun orthanc; do
-        if [ $who = yingyun ]; then aet=YINGYUN; port=$ydicom; pid=$ypid; else aet=ORTHANC; port=$odicom; pid=$opid; fi
-        one=$(find_n $aet "$port" 1 "$pid"); many=$(find_n $aet "$port" $((k + 1)) "$pid")
-        echo -e "$who\t$one\t$many" >>"$results"
+    line=""
+    for mode in default nodelay; do
+        if [ $mode = nodelay ]; then nodelay=(TCP_NODELAY=1); else nodelay=(-u TCP_NODELAY); fi
+        for who in yingyun orthanc; do
+            if [ $who = yingyun ]; then aet=YINGYUN; port=$ydicom; pid=$ypid; else aet=ORTHANC; port=$odicom; pid=$opid; fi
+            one=$(find_n $aet "$port" 1 "$pid"); many=$(find_n $aet "$port" $((k + 1)) "$pid")
+            echo -e "$who\t$mode\t$one\t$many" >>"$results"
+        done
+        line+="$mode: $(tail -2 "$results" | awk -F'\t' -v k="$k" '{printf "%s %.1f ms (CPU %.1f)  ", $1, 1000 * ($5 - $3) / k, 1000 * $6 / (k + 1)}')"
     done
-    echo "round $r: $(tail -2 "$results" | awk -F'\t' -v k="$k" '{printf "%s %.2f ms/query (server CPU %.2f ms)  ", $1, 1000 * ($4 - $2) / k, 1000 * $5 / (k + 1)}')"
+    echo "round $r: $line"
 done
-python3 - "$results" "$k" "${NODELAY:-1}" <<'PY'
+python3 - "$results" "$k" <<'PY'
 import statistics, sys
 rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
 k = int(sys.argv[2])
-med, start, cpu = {}, {}, {}
-for who in ("yingyun", "orthanc"):
-    mine = [r for r in rows if r[0] == who]
-    med[who] = statistics.median([(float(r[3]) - float(r[1])) / k * 1000 for r in mine])
-    start[who] = statistics.median([float(r[1]) * 1000 for r in mine])
-    cpu[who] = statistics.median([float(r[4]) / (k + 1) * 1000 for r in mine])
-print(f"\nC-FIND, study root, STUDY level, 100 of 100 studies match, 14 return keys; dcmtk findscu -q --repeat {k + 1} minus --repeat 1"
-      f" (TCP_NODELAY={sys.argv[3]}), medians of {len(rows) // 2} rounds:")
-print("| server | per C-FIND, wall (100 answers) | server CPU per C-FIND | one findscu process incl. association |")
-print("|---|---|---|---|")
-for who in ("yingyun", "orthanc"):
-    print(f"| {who} | {med[who]:.2f} ms | {cpu[who]:.2f} ms | {start[who]:.1f} ms |")
-print(f"ratio orthanc / yingyun: {med['orthanc'] / med['yingyun']:.1f}x per query (wall), {cpu['orthanc'] / cpu['yingyun']:.1f}x server CPU"
-      " (target >= 10x)")
+print(f"\nC-FIND, study root, STUDY level, 100 of 100 studies match, 14 return keys; per query = (findscu -q --repeat {k + 1})"
+      f" - (--repeat 1) over {k}; medians of {len(rows) // 4} rounds:")
+print("| findscu | server | per C-FIND, wall (100 answers) | server CPU per C-FIND | one findscu process incl. association |")
+print("|---|---|---|---|---|")
+ratios = []
+for mode, label in (("default", "as shipped (Nagle on)"), ("nodelay", "TCP_NODELAY=1")):
+    med, start, cpu = {}, {}, {}
+    for who in ("yingyun", "orthanc"):
+        mine = [r for r in rows if r[0] == who and r[1] == mode]
+        med[who] = statistics.median([(float(r[4]) - float(r[2])) / k * 1000 for r in mine])
+        start[who] = statistics.median([float(r[2]) * 1000 for r in mine])
+        cpu[who] = statistics.median([float(r[5]) / (k + 1) * 1000 for r in mine])
+        print(f"| {label} | {who} | {med[who]:.2f} ms | {cpu[who]:.2f} ms | {start[who]:.1f} ms |")
+    ratios.append(f"{label}: {med['orthanc'] / med['yingyun']:.1f}x wall, {cpu['orthanc'] / cpu['yingyun']:.1f}x server CPU")
+print("ratio orthanc / yingyun per query — " + "; ".join(ratios) + " (target >= 10x)")
 PY

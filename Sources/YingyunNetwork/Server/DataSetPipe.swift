@@ -16,7 +16,12 @@ struct DataSetPipe {
     final class Control: Sendable {
         let slots: DispatchSemaphore
         private let stopped = NIOLockedValueBox(false)
-        init(depth: Int) { slots = DispatchSemaphore(value: depth) }
+        init(depth: Int) {
+            // Created at 0 and credited after: libdispatch traps when a semaphore is freed below
+            // its initial value, which a writer stopped while waiting would leave it.
+            slots = DispatchSemaphore(value: 0)
+            for _ in 0..<depth { slots.signal() }
+        }
         var isStopped: Bool { stopped.withLockedValue { $0 } }
         func stop() {
             let first = stopped.withLockedValue { s in
