@@ -165,14 +165,28 @@ step "dcmtk getscu +xi (proposes Explicit VR LE only): compressed instances deco
     get_transcoded get-xi 1.2.840.10008.1.2.1 +xi
 step "dcmtk getscu (uncompressed syntaxes): compressed instances decoded to Explicit VR LE, pixels equal" \
     get_transcoded get-explicit 1.2.840.10008.1.2.1
-get_as_stored() {  # a peer that accepts the stored syntaxes gets the stored bytes
-    mkdir -p "$work/get-stored"
-    /usr/bin/getscu -aet GETSCU -aec YINGYUN +B +xs -S -k QueryRetrieveLevel=IMAGE -k StudyInstanceUID="$cstudy" \
-        -k SOPInstanceUID="$(python3 -c 'import sys, pydicom; print(pydicom.dcmread(sys.argv[1]).SOPInstanceUID)' "${compressed[0]}")" \
-        -od "$work/get-stored" 127.0.0.1 "$dport" || return 1
-    python3 Tests/Peers/compare_datasets.py "$work/get-stored" "${compressed[0]}"
+step "dcmtk getscu +xs (JPEG lossless, Explicit, Implicit VR LE in one context per class): Explicit VR LE taken, pixels equal" \
+    get_transcoded get-xs 1.2.840.10008.1.2.1 +xs
+get_mixed() {  # the native study and the compressed one in one C-GET with +xs: every instance arrives
+    mkdir -p "$work/get-mixed"
+    /usr/bin/getscu -aet GETSCU -aec YINGYUN +B +xs -S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID="${studies[0]}\\$cstudy" \
+        -od "$work/get-mixed" 127.0.0.1 "$dport" || return 1
+    local n; n=$(ls "$work/get-mixed" | wc -l)
+    [ "$n" = $(( $(python3 -c 'import sys, pydicom; s = sys.argv[1]; print(sum(str(pydicom.dcmread(f, stop_before_pixels=True).StudyInstanceUID) == s for f in sys.argv[2:]))' "${studies[0]}" "${files[@]}") + 2 )) ] \
+        || { echo "getscu +xs: $n files"; return 1; }
 }
-step "dcmtk getscu +xs (JPEG lossless preferred): the JPEG-lossless instance byte-identical" get_as_stored
+step "dcmtk getscu +xs on a native and a compressed study at once: every instance arrives" get_mixed
+move_as_stored() {  # a destination that takes JPEG lossless and RLE gets the stored bytes
+    rm -rf "$work/move-all"; mkdir -p "$work/move-all"
+    /usr/bin/storescp -aet LESCP +xa -od "$work/move-all" "$lport" >"$work/storescp-all.log" 2>&1 &
+    local scp=$!; pids+=("$scp")
+    sleep 0.5
+    /usr/bin/movescu -aet MOVESCU -aec YINGYUN -aem LESCP -S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID="$cstudy" \
+        127.0.0.1 "$dport"
+    local rc=$?
+    kill "$scp" 2>/dev/null; wait "$scp" 2>/dev/null
+    [ $rc = 0 ] && python3 Tests/Peers/compare_datasets.py "$work/move-all" "${compressed[@]}"
+}
 move_transcoded() {
     mkdir -p "$work/move-le"
     /usr/bin/storescp -aet LESCP +xi -od "$work/move-le" "$lport" >"$work/storescp-le.log" 2>&1 &
@@ -185,6 +199,7 @@ move_transcoded() {
     [ $rc = 0 ] && python3 Tests/Peers/dimse_transcode_check.py check "$work/move-le" 1.2.840.10008.1.2 "${compressed[@]}"
 }
 step "dcmtk movescu → storescp +xi (Implicit VR LE only): compressed instances decoded, pixels equal" move_transcoded
+step "dcmtk movescu → storescp +xa (accepts all): JPEG-lossless and RLE data sets byte-identical" move_as_stored
 
 step "listener still serving" /usr/bin/echoscu -aet ECHOSCU -aec YINGYUN 127.0.0.1 "$dport"
 if [ $failed -gt 0 ]; then echo "--- server log (tail)"; tail -40 "$work/server.log"; fi

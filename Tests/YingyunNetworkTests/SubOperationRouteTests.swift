@@ -54,6 +54,18 @@ import YingyunDICOM
         #expect(contexts.map(\.transferSyntaxes) == [[Self.jpegLossless], [Self.explicitLE], [Self.explicitLE], [Self.explicitLE, Self.implicitLE]])
     }
 
+    @Test func cGetReceiverContextTakesLittleEndianOverACompressedFirstChoice() {
+        let pc = ProposedPresentationContext(id: 5, abstractSyntax: Self.ct, transferSyntaxes: [Self.jpegLossless, Self.explicitLE, Self.implicitLE])
+        let receiver = AssociationNegotiator.negotiate(pc, permissions: [.retrieve], servesRetrieve: true, peerTakesSCPRole: true, peerOnlyReceives: true)
+        #expect(receiver.result == .acceptance && receiver.transferSyntax == Self.explicitLE)
+        // A storing peer (SCU role) keeps its first choice.
+        let storer = AssociationNegotiator.negotiate(pc, permissions: [.store])
+        #expect(storer.result == .acceptance && storer.transferSyntax == Self.jpegLossless)
+        let compressedOnly = ProposedPresentationContext(id: 7, abstractSyntax: Self.ct, transferSyntaxes: [Self.jpegLossless])
+        #expect(AssociationNegotiator.negotiate(compressedOnly, permissions: [.retrieve], servesRetrieve: true, peerTakesSCPRole: true, peerOnlyReceives: true)
+            .transferSyntax == Self.jpegLossless)
+    }
+
     @Test func pipeStreamsEveryChunkInOrderAndMarksTheLast() async throws {
         var pipe = DataSetPipe(depth: 2) { sink in
             for i in 0..<10 { try sink(ByteBuffer(bytes: [UInt8(i), UInt8(i)])) }
