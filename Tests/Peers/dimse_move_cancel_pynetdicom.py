@@ -1,7 +1,9 @@
-"""C-CANCEL during C-MOVE (PS3.4 C.4.3.3, PS3.7 9.3.4.3), pynetdicom as the C-MOVE SCU: one C-MOVE of every
-study to a slow pynetdicom storage SCP (AE PYSLOW, 0.3 s per instance); on the first pending response the SCU
-sends C-CANCEL-RQ. The final response must be Cancel (0xFE00) with Remaining > 0 and Completed < all, fewer
-instances than all must reach the destination, and the association must still serve a C-ECHO afterwards.
+"""C-CANCEL during C-MOVE and C-GET (PS3.4 C.4.2.3, C.4.3.3; PS3.7 9.3.3.3, 9.3.4.3), pynetdicom as the SCU.
+C-MOVE: every study to a slow pynetdicom storage SCP (AE PYSLOW, 0.3 s per instance); on the first pending
+response the SCU sends C-CANCEL-RQ. The final response must be Cancel (0xFE00) with Remaining > 0 and
+Completed < all, fewer instances than all must reach the destination, and the association must still serve a
+C-ECHO afterwards. C-GET: the same with the sub-operations coming back on the SCU's own association (its
+C-STORE handler as slow), Cancel and fewer than all received.
 usage: dimse_move_cancel_pynetdicom.py PORT CALLED_AET SLOW_DEST_PORT FILE..."""
 import sys
 import threading
@@ -9,8 +11,12 @@ import time
 
 import pydicom
 from pydicom.dataset import Dataset
-from pynetdicom import AE, evt
-from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelMove, Verification
+from pynetdicom import AE, build_role, evt
+from pynetdicom.sop_class import (
+    StudyRootQueryRetrieveInformationModelGet,
+    StudyRootQueryRetrieveInformationModelMove,
+    Verification,
+)
 
 port, called, dest_port, files = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 
@@ -91,6 +97,45 @@ try:
     if not echo or echo.Status != 0x0000:
         failures.append("C-ECHO after the cancelled C-MOVE failed")
     assoc.release()
+
+    # C-GET: the sub-operations come back on this association.
+    got = []
+
+    def on_get_store(event):
+        time.sleep(0.3)
+        got.append(event.request.AffectedSOPInstanceUID)
+        return 0x0000
+
+    ae = AE(ae_title="PYNETDICOM")
+    ae.add_requested_context(StudyRootQueryRetrieveInformationModelGet)
+    sop_classes = sorted({c for c, _ in classes})
+    for c in sop_classes:
+        ae.add_requested_context(c, sorted({t for k, t in classes if k == c}))
+    assoc = ae.associate("127.0.0.1", port, ae_title=called, ext_neg=[build_role(c, scp_role=True) for c in sop_classes],
+                         evt_handlers=[(evt.EVT_C_STORE, on_get_store)])
+    if not assoc.is_established:
+        sys.exit("C-GET association not established")
+    context_id = next(
+        cx.context_id for cx in assoc.accepted_contexts if cx.abstract_syntax == StudyRootQueryRetrieveInformationModelGet)
+    final, sent = None, False
+    for status, _ in assoc.send_c_get(identifier, StudyRootQueryRetrieveInformationModelGet, msg_id=9):
+        if status is None:
+            failures.append("C-GET: no response")
+            break
+        if status.Status in (0xFF00, 0xFF01):
+            if not sent:
+                sent = True
+                assoc.send_c_cancel(9, context_id)
+        else:
+            final = status
+    assoc.release()
+    if final is None or final.Status != 0xFE00:
+        failures.append(f"C-GET final status {None if final is None else hex(final.Status)}, expected 0xFE00")
+    elif final.get("NumberOfCompletedSuboperations", 0) >= total or len(got) >= total:
+        failures.append(f"C-GET: all sub-operations ran despite the cancel ({len(got)} received)")
+    else:
+        print(f"C-GET cancel: final 0xfe00, completed {final.get('NumberOfCompletedSuboperations')}, remaining "
+              f"{final.get('NumberOfRemainingSuboperations')}, {len(got)}/{total} received")
 finally:
     scp.shutdown()
 

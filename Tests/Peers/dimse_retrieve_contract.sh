@@ -136,7 +136,7 @@ find_charset() {
 }
 step "C-FIND answers in GB18030 / ISO 2022 IR 58 as requested (findscu, pynetdicom + pydicom decoding)" find_charset
 
-step "pynetdicom C-MOVE with a C-CANCEL after the first pending response: Cancel (0xFE00), the rest not sent" \
+step "pynetdicom C-MOVE and C-GET, each with a C-CANCEL after the first pending response: Cancel (0xFE00), the rest not sent" \
     python3 Tests/Peers/dimse_move_cancel_pynetdicom.py "$dport" YINGYUN "$yport" "${files[@]}"
 
 # Transcoded sub-operations: a JPEG-lossless and an RLE instance, asked for by peers that take Little Endian only.
