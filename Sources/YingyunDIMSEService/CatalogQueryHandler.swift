@@ -54,11 +54,14 @@ public struct CatalogQueryHandler: QueryHandler {
         let answerSet = AnswerCharacterSet(requested: characterSet)
         var answers: [DataSet] = []
         var seen = Set<[UInt8]>()
+        let head = [
+            DataElement(tag: .specificCharacterSet, vr: .CS, strings: ["ISO_IR 192"]),
+            DataElement(tag: .queryRetrieveLevel, vr: .CS, strings: [level.rawValue]),
+        ]
+        answers.reserveCapacity(result.matches.count)
         for match in result.matches {
-            var elements = [
-                DataElement(tag: .specificCharacterSet, vr: .CS, strings: ["ISO_IR 192"]),
-                DataElement(tag: .queryRetrieveLevel, vr: .CS, strings: [level.rawValue]),
-            ]
+            var elements = head
+            elements.reserveCapacity(head.count + requested.count)
             for e in requested {
                 if let found = match[e.tag], e.vr != .SQ || found.vr == .SQ {
                     elements.append(found)

@@ -1,6 +1,6 @@
 public import Logging
 import NIOCore
-import YingyunArchive
+public import YingyunArchive
 public import YingyunCatalog
 import YingyunDICOM
 public import YingyunNetwork
@@ -15,12 +15,18 @@ public struct CatalogRetrieveHandler: RetrieveHandler {
     public let logger: Logger
     /// At most this many instances per request (a whole patient can be large).
     public var limit: Int
+    /// Re-encodes an instance for a peer that did not accept its stored transfer syntax.
+    public var transcoder: Transcoder
 
-    public init(catalog: any Catalog, store: any BlobStore, logger: Logger, limit: Int = 100_000) {
+    public init(
+        catalog: any Catalog, store: any BlobStore, logger: Logger, limit: Int = 100_000,
+        transcoder: Transcoder = Transcoder(decoder: ImagingPixelDataDecoder())
+    ) {
         self.catalog = catalog
         self.store = store
         self.logger = logger
         self.limit = limit
+        self.transcoder = transcoder
     }
 
     public func instances(for request: RetrieveRequest) async throws -> [RetrievableInstance] {
@@ -92,11 +98,17 @@ public struct CatalogRetrieveHandler: RetrieveHandler {
         logger.info("retrieve resolved", metadata: [
             "dimse.calling_ae": "\(request.callingAETitle)", "dimse.level": "\(level.rawValue)", "dimse.instances": "\(rows.count)",
         ])
-        let store = self.store
+        let store = self.store, transcoder = self.transcoder
         return rows.map { row in
-            RetrievableInstance(sopClassUID: row.sopClassUID, sopInstanceUID: row.sopInstanceUID, transferSyntaxUID: row.transferSyntaxUID) {
+            let reader: @Sendable () throws -> any BlobReader = {
                 guard let digest = BlobDigest(hex: row.digest) else { throw CatalogError.storage("bad digest in the catalog") }
-                let source = BlobByteSource(reader: try store.reader(for: digest))
+                return try store.reader(for: digest)
+            }
+            return RetrievableInstance(
+                sopClassUID: row.sopClassUID, sopInstanceUID: row.sopInstanceUID, transferSyntaxUID: row.transferSyntaxUID,
+                transcoding: transcoder.dataSetTranscoding(from: row.transferSyntaxUID, reader: reader)
+            ) {
+                let source = BlobByteSource(reader: try reader())
                 return (source, try Self.dataSetOffset(source)..<source.size)
             }
         }

@@ -36,6 +36,8 @@ dport=$(free_port $dlo $dhi)
 sport=$(free_port $dlo $dhi $dport)
 pport=$(free_port $dlo $dhi $dport $sport)
 cport=$(free_port $dlo $dhi $dport $sport $pport)
+yport=$(free_port $dlo $dhi $dport $sport $pport $cport)
+lport=$(free_port $dlo $dhi $dport $sport $pport $cport $yport)
 hport=$(free_port ${HTTP_PORTS:-18300 18349})
 cat > "$work/ae.json" <<JSON
 { "strict": true,
@@ -47,7 +49,9 @@ cat > "$work/ae.json" <<JSON
     { "aeTitle": "PYNETDICOM", "permissions": ["store", "query", "retrieve"] },
     { "aeTitle": "STORESCP", "permissions": [], "moveDestination": { "host": "127.0.0.1", "port": $sport } },
     { "aeTitle": "PYDEST", "permissions": [], "moveDestination": { "host": "127.0.0.1", "port": $pport } },
-    { "aeTitle": "PYCOMMIT", "permissions": ["store"], "moveDestination": { "host": "127.0.0.1", "port": $cport } } ] }
+    { "aeTitle": "PYCOMMIT", "permissions": ["store"], "moveDestination": { "host": "127.0.0.1", "port": $cport } },
+    { "aeTitle": "PYSLOW", "permissions": [], "moveDestination": { "host": "127.0.0.1", "port": $yport } },
+    { "aeTitle": "LESCP", "permissions": [], "moveDestination": { "host": "127.0.0.1", "port": $lport } } ] }
 JSON
 "$bin" serve --data "$work/data" --host 127.0.0.1 --http-port "$hport" --dicom-port "$dport" --ae-title YINGYUN \
     --ae-config "$work/ae.json" --no-thumbnails >"$work/server.log" 2>&1 &
@@ -131,6 +135,71 @@ find_charset() {
     for n in '刘^丽' '杨^伟' '刘^涛'; do grep -q "=$n" <<<"$dump" || { echo "ISO 2022 IR 58: $n not in dcmdump +U8"; echo "$dump" | grep -a PatientName; return 1; }; done
 }
 step "C-FIND answers in GB18030 / ISO 2022 IR 58 as requested (findscu, pynetdicom + pydicom decoding)" find_charset
+
+step "pynetdicom C-MOVE and C-GET, each with a C-CANCEL after the first pending response: Cancel (0xFE00), the rest not sent" \
+    python3 Tests/Peers/dimse_move_cancel_pynetdicom.py "$dport" YINGYUN "$yport" "${files[@]}"
+
+# Transcoded sub-operations: a JPEG-lossless and an RLE instance, asked for by peers that take Little Endian only.
+mkdir -p "$work/compressed"
+cstudy=$(python3 Tests/Peers/dimse_transcode_check.py make "$work/compressed" "${study[0]}")
+compressed=("$work/compressed/jpegll.dcm" "$work/compressed/rle.dcm")
+store_compressed() {  # storescu transcodes unless the file's syntax is proposed: -xs JPEG lossless, -xr RLE
+    /usr/bin/storescu -R -xs -aet STORESCU -aec YINGYUN 127.0.0.1 "$dport" "${compressed[0]}" \
+        && /usr/bin/storescu -R -xr -aet STORESCU -aec YINGYUN 127.0.0.1 "$dport" "${compressed[1]}"
+}
+step "dcmtk storescu: JPEG lossless and RLE instances in" store_compressed
+
+get_transcoded() {  # get_transcoded NAME EXPECTED_SYNTAX GETSCU_OPTION...
+    local d="$work/$1" ts="$2"; shift 2
+    mkdir -p "$d"
+    /usr/bin/getscu -aet GETSCU -aec YINGYUN +B "$@" -S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID="$cstudy" \
+        -od "$d" 127.0.0.1 "$dport" || return 1
+    python3 Tests/Peers/dimse_transcode_check.py check "$d" "$ts" "${compressed[@]}"
+}
+get_implicit() {  # dcmtk 3.6.7 getscu +xi still proposes Explicit VR LE for storage; pynetdicom can propose Implicit only
+    python3 Tests/Peers/dimse_get_implicit_pynetdicom.py "$dport" YINGYUN "$cstudy" "$work/get-implicit" "${compressed[@]}" \
+        && python3 Tests/Peers/dimse_transcode_check.py check "$work/get-implicit" 1.2.840.10008.1.2 "${compressed[@]}"
+}
+step "pynetdicom C-GET taking Implicit VR LE only: compressed instances decoded, pixels equal" get_implicit
+step "dcmtk getscu +xi (proposes Explicit VR LE only): compressed instances decoded, pixels equal" \
+    get_transcoded get-xi 1.2.840.10008.1.2.1 +xi
+step "dcmtk getscu (uncompressed syntaxes): compressed instances decoded to Explicit VR LE, pixels equal" \
+    get_transcoded get-explicit 1.2.840.10008.1.2.1
+step "dcmtk getscu +xs (JPEG lossless, Explicit, Implicit VR LE in one context per class): Explicit VR LE taken, pixels equal" \
+    get_transcoded get-xs 1.2.840.10008.1.2.1 +xs
+get_mixed() {  # the native study and the compressed one in one C-GET with +xs: every instance arrives
+    mkdir -p "$work/get-mixed"
+    /usr/bin/getscu -aet GETSCU -aec YINGYUN +B +xs -S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID="${studies[0]}\\$cstudy" \
+        -od "$work/get-mixed" 127.0.0.1 "$dport" || return 1
+    local n; n=$(ls "$work/get-mixed" | wc -l)
+    [ "$n" = $(( $(python3 -c 'import sys, pydicom; s = sys.argv[1]; print(sum(str(pydicom.dcmread(f, stop_before_pixels=True).StudyInstanceUID) == s for f in sys.argv[2:]))' "${studies[0]}" "${files[@]}") + 2 )) ] \
+        || { echo "getscu +xs: $n files"; return 1; }
+}
+step "dcmtk getscu +xs on a native and a compressed study at once: every instance arrives" get_mixed
+move_as_stored() {  # a destination that takes JPEG lossless and RLE gets the stored bytes
+    rm -rf "$work/move-all"; mkdir -p "$work/move-all"
+    /usr/bin/storescp -aet LESCP +xa -od "$work/move-all" "$lport" >"$work/storescp-all.log" 2>&1 &
+    local scp=$!; pids+=("$scp")
+    sleep 0.5
+    /usr/bin/movescu -aet MOVESCU -aec YINGYUN -aem LESCP -S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID="$cstudy" \
+        127.0.0.1 "$dport"
+    local rc=$?
+    kill "$scp" 2>/dev/null; wait "$scp" 2>/dev/null
+    [ $rc = 0 ] && python3 Tests/Peers/compare_datasets.py "$work/move-all" "${compressed[@]}"
+}
+move_transcoded() {
+    mkdir -p "$work/move-le"
+    /usr/bin/storescp -aet LESCP +xi -od "$work/move-le" "$lport" >"$work/storescp-le.log" 2>&1 &
+    local scp=$!; pids+=("$scp")
+    sleep 0.5
+    /usr/bin/movescu -aet MOVESCU -aec YINGYUN -aem LESCP -S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID="$cstudy" \
+        127.0.0.1 "$dport"
+    local rc=$?
+    kill "$scp" 2>/dev/null; wait "$scp" 2>/dev/null
+    [ $rc = 0 ] && python3 Tests/Peers/dimse_transcode_check.py check "$work/move-le" 1.2.840.10008.1.2 "${compressed[@]}"
+}
+step "dcmtk movescu → storescp +xi (Implicit VR LE only): compressed instances decoded, pixels equal" move_transcoded
+step "dcmtk movescu → storescp +xa (accepts all): JPEG-lossless and RLE data sets byte-identical" move_as_stored
 
 step "listener still serving" /usr/bin/echoscu -aet ECHOSCU -aec YINGYUN 127.0.0.1 "$dport"
 if [ $failed -gt 0 ]; then echo "--- server log (tail)"; tail -40 "$work/server.log"; fi

@@ -89,10 +89,12 @@ public struct AssociationNegotiator: Sendable {
         // SCP role for a storage class: a C-GET SCU receiving our sub-operations (PS3.7 D.3.3.4).
         let mayRetrieve = servesRetrieve && permissions.contains(.retrieve)
         let scpRoleRequested = Set(rq.userInformation.roleSelections.filter(\.scpRole).map(\.sopClassUID))
+        let onlySCPRole = Set(rq.userInformation.roleSelections.filter { $0.scpRole && !$0.scuRole }.map(\.sopClassUID))
         for pc in rq.presentationContexts {
             let result = Self.negotiate(
                 pc, permissions: permissions, servesQuery: servesQuery, servesRetrieve: servesRetrieve,
-                peerTakesSCPRole: mayRetrieve && scpRoleRequested.contains(pc.abstractSyntax), servesCommitment: servesCommitment)
+                peerTakesSCPRole: mayRetrieve && scpRoleRequested.contains(pc.abstractSyntax), servesCommitment: servesCommitment,
+                peerOnlyReceives: mayRetrieve && onlySCPRole.contains(pc.abstractSyntax))
             results.append(result)
             if result.result == .acceptance {
                 accepted[pc.id] = AcceptedPresentationContext(id: pc.id, abstractSyntax: pc.abstractSyntax, transferSyntax: result.transferSyntax)
@@ -126,10 +128,14 @@ public struct AssociationNegotiator: Sendable {
     }
 
     /// One presentation context: the abstract syntax must be one we serve (and the AE allowed
-    /// to use it); the proposer's first transfer syntax we know is taken.
+    /// to use it); the proposer's first transfer syntax we know is taken — except on a storage
+    /// context whose only role for the peer is SCP (a C-GET receiver, e.g. dcmtk `getscu +xs`
+    /// proposing JPEG lossless, Explicit and Implicit VR LE in one context): there Explicit, then
+    /// Implicit VR Little Endian is taken when proposed, since every instance of the class can be
+    /// sent in it (compressed ones re-encoded) and only those stored compressed in the other.
     static func negotiate(
         _ pc: ProposedPresentationContext, permissions: Set<ApplicationEntity.Permission>, servesQuery: Bool = false,
-        servesRetrieve: Bool = false, peerTakesSCPRole: Bool = false, servesCommitment: Bool = false
+        servesRetrieve: Bool = false, peerTakesSCPRole: Bool = false, servesCommitment: Bool = false, peerOnlyReceives: Bool = false
     ) -> PresentationContextResult {
         let abstract = pc.abstractSyntax
         if abstract == StorageCommitment.sopClassUID && servesCommitment {
@@ -166,6 +172,9 @@ public struct AssociationNegotiator: Sendable {
         }
         if !isVerification && !permissions.contains(.store) && !peerTakesSCPRole {
             return PresentationContextResult(id: pc.id, result: .userRejection, transferSyntax: pc.transferSyntaxes.first ?? "")
+        }
+        if peerOnlyReceives, let ts = [UID.explicitVRLittleEndian, UID.implicitVRLittleEndian].first(where: pc.transferSyntaxes.contains) {
+            return PresentationContextResult(id: pc.id, result: .acceptance, transferSyntax: ts)
         }
         guard let ts = pc.transferSyntaxes.first(where: SOPClasses.isKnownTransferSyntax) else {
             return PresentationContextResult(id: pc.id, result: .transferSyntaxesNotSupported, transferSyntax: pc.transferSyntaxes.first ?? "")

@@ -142,6 +142,38 @@ public struct DIMSEAssociation {
         return try await response()
     }
 
+    /// The accepted presentation contexts with what was proposed and agreed for each.
+    public var acceptedContexts: [AcceptedPresentationContext] {
+        accept.presentationContexts.compactMap { result in
+            guard result.result == .acceptance, let proposed = request.presentationContexts.first(where: { $0.id == result.id }) else {
+                return nil
+            }
+            return AcceptedPresentationContext(id: result.id, abstractSyntax: proposed.abstractSyntax, transferSyntax: result.transferSyntax)
+        }
+    }
+
+    /// A C-MOVE sub-operation (PS3.7 §9.1.1): the data set comes from `payload` chunk by chunk
+    /// (stored bytes or re-encoded), each chunk cut into PDUs of the peer's maximum length.
+    mutating func store(
+        sopClassUID: String, sopInstanceUID: String, contextID: UInt8, payload: inout SubOperationPayload,
+        chunkSize: Int = 1 << 20, moveOriginator: (aeTitle: String, messageID: UInt16)?
+    ) async throws -> CommandSet {
+        messageID &+= 1
+        var command = CommandSet.request(
+            .cStoreRQ, messageID: messageID, affectedSOPClassUID: sopClassUID, affectedSOPInstanceUID: sopInstanceUID,
+            priority: 0, hasDataSet: true)
+        if let moveOriginator {
+            command.setString(CommandSet.Element.moveOriginatorApplicationEntityTitle, moveOriginator.aeTitle, isUID: false)
+            command.setUInt16(CommandSet.Element.moveOriginatorMessageID, moveOriginator.messageID)
+        }
+        try await send(fragmenter.pdus(command.encoded(), contextID: contextID, isCommand: true))
+        let step = max(fragmenter.maximumFragment, (chunkSize / fragmenter.maximumFragment) * fragmenter.maximumFragment)
+        while let (chunk, isLast) = try await payload.next(step: step) {
+            try await send(fragmenter.pdus(chunk, contextID: contextID, isCommand: false, final: isLast))
+        }
+        return try await response()
+    }
+
     /// C-FIND (PS3.4 C.4.1): sends the identifier, collects the pending answers' data sets.
     /// - Returns: the matches and the final status.
     public mutating func find(model: QueryRetrieveModel, identifier: DataSet) async throws -> (matches: [DataSet], status: DIMSEStatus) {

@@ -387,11 +387,9 @@ public struct DIMSEMessageReceiver: Sendable {
         responses.reserveCapacity(matches.count + 1)
         do {
             let writer = try DataSetWriter(transferSyntax: syntax)
+            let pending = CommandSet.response(to: current.command, status: .pending, hasDataSet: true)
             for match in matches {
-                responses.append(Response(
-                    contextID: current.contextID,
-                    command: .response(to: current.command, status: .pending, hasDataSet: true),
-                    dataSet: try writer.write(match)))
+                responses.append(Response(contextID: current.contextID, command: pending, dataSet: try writer.write(match)))
             }
         } catch {
             logger.warning("C-FIND match not encodable", metadata: ["error": "\(error)"])

@@ -230,13 +230,19 @@ struct ItemReader {
 }
 
 /// AE titles are 16 bytes, space padded; leading and trailing spaces are not significant (PS3.5 §6.2).
+/// Works on the UTF-8 bytes: trimming by Character was a quarter of a C-FIND's CPU time.
 func trimAE(_ s: String) -> String {
-    String(s.drop { $0 == " " || $0 == "\0" }.reversed().drop { $0 == " " || $0 == "\0" }.reversed())
+    let u = s.utf8
+    guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0 }) else { return "" }
+    let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0 })!
+    if first == u.startIndex && last == u.index(before: u.endIndex) { return s }
+    return String(Substring(u[first...last]))
 }
 
 /// UIDs in PDU items may carry a trailing NUL (PS3.8 §9.3.2.2.1 allows even-length padding).
 func trimUID(_ s: String) -> String {
-    var s = Substring(s)
-    while let last = s.last, last == "\0" || last == " " { s = s.dropLast() }
-    return String(s)
+    let u = s.utf8
+    guard let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0 }) else { return "" }
+    if last == u.index(before: u.endIndex) { return s }
+    return String(Substring(u[...last]))
 }

@@ -6,9 +6,13 @@ import YingyunDICOM
 /// directory, over a new association on which we are the C-STORE SCU; pending C-MOVE-RSPs with
 /// the counts go back on the originating association.
 extension AssociationHandler.Session {
+    /// - Parameter watch: reads the requesting association meanwhile; a C-CANCEL-RQ it sees ends
+    ///   the sub-operations after the current one, and so does the requestor going away.
     /// - Returns: the counts and whether cancelled; nil when the final response was already sent
     ///   (unknown destination, destination unreachable).
-    mutating func runMove(_ job: DIMSEMessageReceiver.RetrieveJob, association: AssociationContext) async throws -> (SubOperationCounts, Bool)? {
+    mutating func runMove(
+        _ job: DIMSEMessageReceiver.RetrieveJob, association: AssociationContext, watch: MoveCancelWatch
+    ) async throws -> (SubOperationCounts, Bool)? {
         var counts = SubOperationCounts(remaining: job.instances.count)
         guard let destinationAE = job.command.moveDestination, !destinationAE.isEmpty,
             let destination = negotiator.directory.entity(destinationAE)?.moveDestination
@@ -18,37 +22,44 @@ extension AssociationHandler.Session {
             return nil
         }
         guard !job.instances.isEmpty else { return (counts, false) }
-        // One presentation context per (SOP class, stored transfer syntax): bytes go out unchanged.
-        var contexts: [ProposedPresentationContext] = []
-        var seen = Set<[String]>()
-        for i in job.instances where seen.insert([i.sopClassUID, i.transferSyntaxUID]).inserted && contexts.count < 128 {
-            contexts.append(ProposedPresentationContext(
-                id: UInt8(contexts.count * 2 + 1), abstractSyntax: i.sopClassUID, transferSyntaxes: [i.transferSyntaxUID]))
-        }
+        let contexts = Self.moveContexts(for: job.instances)
         let request = AssociateRequest(
             calledAETitle: destinationAE, callingAETitle: negotiator.aeTitle, presentationContexts: contexts, userInformation: UserInformation())
         let originator = (aeTitle: association.callingAETitle, messageID: job.command.messageID ?? 0)
         let logger = self.logger
+        var cancelled = false
         do {
             try await DIMSEClient.withAssociation(host: destination.host, port: destination.port, request: request) { sub in
                 for instance in job.instances {
-                    guard let id = sub.contextID(abstractSyntax: instance.sopClassUID, transferSyntax: instance.transferSyntaxUID) else {
+                    if watch.cancelRequested {
+                        cancelled = true
+                        logger.info("C-MOVE cancelled by the requestor", metadata: ["dimse.remaining": "\(counts.remaining)"])
+                        break
+                    }
+                    if watch.peerGone { break }
+                    guard let route = instance.route(among: sub.acceptedContexts) else {
+                        logger.info("C-MOVE sub-operation impossible: the destination accepted no context for the SOP class in a transfer syntax we can send", metadata: [
+                            "dimse.sop_class": "\(instance.sopClassUID)", "dimse.transfer_syntax": "\(instance.transferSyntaxUID)",
+                        ])
                         counts.recordFailure(sopInstanceUID: instance.sopInstanceUID)
                         try await sendPending(job, counts: counts)
                         continue
                     }
-                    let opened: (source: any ByteSource, dataSet: Range<Int>)
+                    var payload: SubOperationPayload
                     do {
-                        opened = try instance.open()
+                        payload = try await SubOperationPayload.open(instance, route: route)
                     } catch {
-                        logger.error("C-MOVE: stored object unreadable", metadata: ["error": "\(error)"])
+                        logger.error("C-MOVE: stored object unreadable or not transcodable", metadata: [
+                            "error": "\(error)", "dimse.transfer_syntax": "\(route.transcodeTo ?? instance.transferSyntaxUID)",
+                        ])
                         counts.recordFailure(sopInstanceUID: instance.sopInstanceUID)
                         try await sendPending(job, counts: counts)
                         continue
                     }
+                    defer { payload.cancel() }
                     let rsp = try await sub.store(
-                        sopClassUID: instance.sopClassUID, sopInstanceUID: instance.sopInstanceUID, contextID: id,
-                        source: opened.source, range: opened.dataSet, moveOriginator: originator)
+                        sopClassUID: instance.sopClassUID, sopInstanceUID: instance.sopInstanceUID, contextID: route.contextID,
+                        payload: &payload, moveOriginator: originator)
                     counts.record(rsp.status ?? .processingFailure, sopInstanceUID: instance.sopInstanceUID)
                     try await sendPending(job, counts: counts)
                 }
@@ -61,7 +72,33 @@ extension AssociationHandler.Session {
             logger.notice("C-MOVE destination unreachable", metadata: ["dimse.move_destination": "\(destinationAE)", "error": "\(error)"])
             return try await failRemaining(job, counts: counts, comment: "move destination unreachable")
         }
-        return (counts, false)
+        return (counts, cancelled && counts.remaining > 0)
+    }
+
+    /// The presentation contexts proposed to the move destination (at most 128, PS3.8 §9.3.2.2):
+    /// one per (SOP class, stored transfer syntax), so bytes can go unchanged; then, per SOP
+    /// class, one with the syntaxes the instances can be re-encoded into, for a destination that
+    /// takes only those (a workstation accepting Little Endian only).
+    static func moveContexts(for instances: [RetrievableInstance]) -> [ProposedPresentationContext] {
+        var contexts: [ProposedPresentationContext] = []
+        var seen = Set<[String]>()
+        for i in instances where seen.insert([i.sopClassUID, i.transferSyntaxUID]).inserted && contexts.count < 128 {
+            contexts.append(ProposedPresentationContext(
+                id: UInt8(contexts.count * 2 + 1), abstractSyntax: i.sopClassUID, transferSyntaxes: [i.transferSyntaxUID]))
+        }
+        var fallback: [String: [String]] = [:]
+        var classes: [String] = []
+        for i in instances {
+            for syntax in i.transcoding?.transferSyntaxUIDs ?? [] {
+                if fallback[i.sopClassUID] == nil { classes.append(i.sopClassUID) }
+                if !(fallback[i.sopClassUID]?.contains(syntax) ?? false) { fallback[i.sopClassUID, default: []].append(syntax) }
+            }
+        }
+        for sopClass in classes where contexts.count < 128 {
+            contexts.append(ProposedPresentationContext(
+                id: UInt8(contexts.count * 2 + 1), abstractSyntax: sopClass, transferSyntaxes: fallback[sopClass] ?? []))
+        }
+        return contexts
     }
 
     /// The destination could not be reached or dropped the association: what remains failed.

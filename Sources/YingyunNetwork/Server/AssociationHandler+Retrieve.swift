@@ -17,12 +17,25 @@ extension AssociationHandler.Session {
         let (counts, cancelled): (SubOperationCounts, Bool)
         if job.request.model.isGet {
             (counts, cancelled) = try await runGet(job, association: association)
+            guard !closed else { return }
+            try await sendFinal(job, counts: counts, cancelled: cancelled)
         } else {
-            guard let outcome = try await runMove(job, association: association) else { return }
+            // The requestor's association is read meanwhile (a C-CANCEL-RQ may come); the watch
+            // hands back what it read once the requestor speaks after the final response.
+            let watch = MoveCancelWatch(inbound, moveMessageID: job.command.messageID ?? 0)
+            let outcome = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await watch.run() }
+                let outcome = try await runMove(job, association: association, watch: watch)
+                if let outcome, !closed, !watch.peerGone {
+                    try await sendFinal(job, counts: outcome.0, cancelled: outcome.1)
+                }
+                try await group.waitForAll()
+                return outcome
+            }
+            pendingInbound.append(contentsOf: watch.items)
+            guard let outcome, !closed, !watch.peerGone else { return }
             (counts, cancelled) = outcome
         }
-        guard !closed else { return }
-        try await sendFinal(job, counts: counts, cancelled: cancelled)
         logger.info("retrieve finished", metadata: [
             "dimse.completed": "\(counts.completed)", "dimse.failed": "\(counts.failed)", "dimse.warning": "\(counts.warning)",
             "dimse.cancelled": "\(cancelled)", "dimse.seconds": "\(ContinuousClock.now - started)",
@@ -57,38 +70,40 @@ extension AssociationHandler.Session {
     }
 
     /// C-GET: every instance goes back on this association, on a storage context for which the
-    /// peer took the SCP role and whose transfer syntax is the stored one (bytes unchanged).
+    /// peer took the SCP role: with the stored transfer syntax when the peer accepted it (bytes
+    /// unchanged), else re-encoded into one it accepted (see `RetrievableInstance.route(among:)`).
     mutating func runGet(_ job: DIMSEMessageReceiver.RetrieveJob, association: AssociationContext) async throws -> (SubOperationCounts, Bool) {
         var counts = SubOperationCounts(remaining: job.instances.count)
         var cancelled = false
+        let usable = association.contexts.values.filter { association.peerSCPRoles.contains($0.abstractSyntax) }
         for instance in job.instances {
             if cancelled || closed { break }
-            let context = association.contexts.values.sorted { $0.id < $1.id }.first {
-                $0.abstractSyntax == instance.sopClassUID && $0.transferSyntax == instance.transferSyntaxUID
-            }
-            guard association.peerSCPRoles.contains(instance.sopClassUID), let context else {
-                logger.info("C-GET sub-operation impossible: no storage context with the SCP role for the stored SOP class and transfer syntax", metadata: [
+            guard let route = instance.route(among: Array(usable)) else {
+                logger.info("C-GET sub-operation impossible: no storage context with the SCP role for the SOP class and a transfer syntax we can send", metadata: [
                     "dimse.sop_class": "\(instance.sopClassUID)", "dimse.transfer_syntax": "\(instance.transferSyntaxUID)",
                 ])
                 counts.recordFailure(sopInstanceUID: instance.sopInstanceUID)
                 try await sendPending(job, counts: counts)
                 continue
             }
-            let opened: (source: any ByteSource, dataSet: Range<Int>)
+            var payload: SubOperationPayload
             do {
-                opened = try instance.open()
+                payload = try await SubOperationPayload.open(instance, route: route)
             } catch {
-                logger.error("C-GET: stored object unreadable", metadata: ["error": "\(error)"])
+                logger.error("C-GET: stored object unreadable or not transcodable", metadata: [
+                    "error": "\(error)", "dimse.transfer_syntax": "\(route.transcodeTo ?? instance.transferSyntaxUID)",
+                ])
                 counts.recordFailure(sopInstanceUID: instance.sopInstanceUID)
                 try await sendPending(job, counts: counts)
                 continue
             }
+            defer { payload.cancel() }
             messageID &+= 1
             let rq = CommandSet.request(
                 .cStoreRQ, messageID: messageID, affectedSOPClassUID: instance.sopClassUID,
                 affectedSOPInstanceUID: instance.sopInstanceUID, priority: 0, hasDataSet: true)
-            try await sendMessage(rq, dataSet: nil, contextID: context.id)
-            try await streamDataSet(opened.source, opened.dataSet, contextID: context.id)
+            try await sendMessage(rq, dataSet: nil, contextID: route.contextID)
+            try await streamDataSet(&payload, contextID: route.contextID)
             let (status, cancel) = try await awaitStoreResponse(messageID: messageID)
             cancelled = cancelled || cancel
             counts.record(status, sopInstanceUID: instance.sopInstanceUID)
@@ -103,18 +118,13 @@ extension AssociationHandler.Session {
     }
 
     /// The data set in chunks, each cut into PDUs of the peer's maximum length.
-    mutating func streamDataSet(_ source: any ByteSource, _ range: Range<Int>, contextID: UInt8) async throws {
+    mutating func streamDataSet(_ payload: inout SubOperationPayload, contextID: UInt8) async throws {
         let step = max(fragmenter.maximumFragment, (Self.subOperationChunk / fragmenter.maximumFragment) * fragmenter.maximumFragment)
-        var offset = range.lowerBound
-        repeat {
-            let n = min(step, range.upperBound - offset)
-            let chunk = try source.bytes(at: offset, count: n)
-            guard chunk.readableBytes == n else { throw DIMSEError(.connectionClosed, "stored object shorter than its catalog row") }
-            offset += n
-            for pdu in fragmenter.pdus(chunk, contextID: contextID, isCommand: false, final: offset >= range.upperBound) {
+        while let (chunk, isLast) = try await payload.next(step: step) {
+            for pdu in fragmenter.pdus(chunk, contextID: contextID, isCommand: false, final: isLast) {
                 if case .pData(let tf) = pdu { try await feed(.send(tf)) }
             }
-        } while offset < range.upperBound
+        }
     }
 
     /// Reads PDUs until the C-STORE-RSP to `messageID` arrives. A C-CANCEL-RQ read meanwhile is
@@ -130,7 +140,7 @@ extension AssociationHandler.Session {
         var bytes = ByteBuffer()
         var cancel = false
         while true {
-            guard let item = try await inbound.next() else {
+            guard let item = try await nextInbound() else {
                 throw DIMSEError(.connectionClosed, "connection closed while waiting for \(field)")
             }
             let event: AssociationHandler.Machine.Event

@@ -59,7 +59,7 @@ struct AssociationHandler: Sendable {
                     do {
                         // The session owns the iterator: a C-GET reads its sub-operations'
                         // responses from it in the middle of a request.
-                        while let item = try await session.inbound.next() {
+                        while let item = try await session.nextInbound() {
                             let event: Machine.Event
                             switch item {
                             case .pdu(let pdu): event = .received(pdu)
@@ -94,6 +94,8 @@ struct AssociationHandler: Sendable {
         let peer: String
         let overLimit: Bool
         var inbound: NIOAsyncChannelInboundStream<InboundPDU>.AsyncIterator
+        /// PDUs already read from `inbound` (by a C-MOVE's cancel watch) and not yet handled.
+        var pendingInbound: [InboundPDU] = []
         var commitmentHandler: (any CommitmentHandler)? = nil
         /// Message IDs of the requests we send on this association (C-GET sub-operations, N-EVENT-REPORT).
         var messageID: UInt16 = 0
@@ -101,9 +103,34 @@ struct AssociationHandler: Sendable {
         var fragmenter = PDVFragmenter(peerMaximumLength: 0)
         var closed = false
 
+        /// The next inbound PDU: those read ahead first, then the connection's.
+        mutating func nextInbound() async throws -> InboundPDU? {
+            if !pendingInbound.isEmpty { return pendingInbound.removeFirst() }
+            return try await inbound.next()
+        }
+
         mutating func feed(_ event: Machine.Event) async throws {
             let actions = machine.withLockedValue { $0.handle(event, now: clock.now) }
             for action in actions { try await perform(action) }
+        }
+
+        /// Sends P-DATA-TF PDUs through the state machine, written and flushed together.
+        mutating func send(_ pdus: [PDataTF]) async throws {
+            var out: [PDU] = []
+            out.reserveCapacity(pdus.count)
+            for tf in pdus {
+                let actions = machine.withLockedValue { $0.handle(.send(tf), now: clock.now) }
+                for action in actions {
+                    if case .send(let pdu) = action {
+                        out.append(pdu)
+                        continue
+                    }
+                    if !out.isEmpty { try await outbound.write(contentsOf: out) }
+                    out = []
+                    try await perform(action)
+                }
+            }
+            if !out.isEmpty { try await outbound.write(contentsOf: out) }
         }
 
         mutating func perform(_ action: Machine.Action) async throws {
@@ -146,16 +173,21 @@ struct AssociationHandler: Sendable {
                     do {
                         let responses = try await r.receive(pdv)
                         receiver = r
-                        for response in responses {
-                            for pdu in fragmenter.pdus(response.command.encoded(), contextID: response.contextID, isCommand: true) {
-                                if case .pData(let tf) = pdu { try await feed(.send(tf)) }
+                        if !responses.isEmpty {
+                            // All responses at once (a C-FIND's pending answers): written and flushed together.
+                            var encoded: [PDVFragmenter.Message] = []
+                            encoded.reserveCapacity(responses.count)
+                            var last: (command: CommandSet, bytes: ByteBuffer)?
+                            for response in responses {
+                                // Pending C-FIND responses share one command set: encode it once.
+                                let bytes = last.flatMap { $0.command == response.command ? $0.bytes : nil } ?? response.command.encoded()
+                                last = (response.command, bytes)
+                                encoded.append(.init(contextID: response.contextID, command: bytes, dataSet: response.dataSet))
                             }
-                            if let dataSet = response.dataSet {
-                                for pdu in fragmenter.pdus(dataSet, contextID: response.contextID, isCommand: false) {
-                                    if case .pData(let tf) = pdu { try await feed(.send(tf)) }
-                                }
-                            }
-                            logger.debug("DIMSE response", metadata: ["dimse.status": "\(response.command.status ?? .success)"])
+                            try await send(fragmenter.packed(encoded))
+                            logger.debug("DIMSE responses", metadata: [
+                                "dimse.count": "\(responses.count)", "dimse.status": "\(responses.last?.command.status ?? .success)",
+                            ])
                         }
                         if let job = r.takeRetrieve() {
                             receiver = r

@@ -41,6 +41,7 @@ public struct DIMSEServer: Sendable {
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 * 1024, initial: 256 * 1024, maximum: 1 << 20))
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(QuickAckHandler())
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PDUFrameDecoder(decoder: decoder)))
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(PDUFrameEncoder()))
                     return try NIOAsyncChannel<InboundPDU, PDU>(wrappingChannelSynchronously: channel)

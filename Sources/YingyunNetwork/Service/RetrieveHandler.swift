@@ -39,20 +39,24 @@ public struct RetrieveRequest: Sendable {
 public struct RetrievableInstance: Sendable {
     public var sopClassUID: String
     public var sopInstanceUID: String
-    /// The transfer syntax of the stored data set: sent unchanged, so the sub-operation needs a
+    /// The transfer syntax of the stored data set: sent unchanged when the peer accepted a
     /// presentation context with exactly this syntax.
     public var transferSyntaxUID: String
     /// Opens the stored object: the source and the data set's byte range in it (after the File
     /// Meta Information).
     public var open: @Sendable () throws -> (source: any ByteSource, dataSet: Range<Int>)
+    /// How to send the data set in another transfer syntax when the peer did not accept the
+    /// stored one; nil when only the stored bytes can be sent.
+    public var transcoding: DataSetTranscoding?
 
     public init(
-        sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String,
+        sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String, transcoding: DataSetTranscoding? = nil,
         open: @escaping @Sendable () throws -> (source: any ByteSource, dataSet: Range<Int>)
     ) {
         self.sopClassUID = sopClassUID
         self.sopInstanceUID = sopInstanceUID
         self.transferSyntaxUID = transferSyntaxUID
+        self.transcoding = transcoding
         self.open = open
     }
 }
