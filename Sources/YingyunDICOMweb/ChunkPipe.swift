@@ -15,7 +15,10 @@ final class ChunkPipe: @unchecked Sendable {
 
     init(depth: Int = 4, produce: @escaping @Sendable (_ sink: (ByteBuffer) throws -> Void) throws -> Void) {
         (stream, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
-        slots = DispatchSemaphore(value: depth)
+        // Created at 0 and then given its slots: libdispatch traps when a semaphore is freed
+        // below its initial value, which a producer stopped mid-transfer (client gone) leaves.
+        slots = DispatchSemaphore(value: 0)
+        for _ in 0..<depth { slots.signal() }
         continuation.onTermination = { [weak self] _ in self?.cancel() }
         DispatchQueue.global().async { [self] in
             do {

@@ -17,13 +17,18 @@ multi-frame, GB18030 text), lossless compressed copies of the CT made by dcmtk a
 Last line: `wado-transcoding: N passed, N failed`.
 """
 import hashlib
+import http.client
 import io
 import re
 import secrets
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import numpy
@@ -235,6 +240,40 @@ def main() -> int:
               headers={"Accept": f'multipart/related; type="application/octet-stream"; transfer-syntax={EXPLICIT_LE}'})
     rep.check("damaged JPEG object, frames/1 as octet-stream: 406 naming why",
               r.status_code == 406 and b"decod" in r.content, f"HTTP {r.status_code} {r.text[:100]!r}")
+    # Clients that hang up mid-way through a transcoded answer (bigger than the socket buffers,
+    # so the writer thread is blocked on the pipe when they go): the server must carry on. This
+    # once crashed it (libdispatch trapped on the pipe's semaphore freed below its start value).
+    ds = pydicom.dcmread(io.BytesIO(stored["ct_explicit_le.dcm"][0]))
+    frames, k = 20, 32  # 16×16 → 512×512, 20 frames: 10 MB
+    ds.PixelData = numpy.tile(ds.pixel_array[None], (frames, k, k)).astype(ds.pixel_array.dtype).tobytes()
+    ds.Rows, ds.Columns, ds.NumberOfFrames = ds.Rows * k, ds.Columns * k, frames
+    ds.file_meta.TransferSyntaxUID = pydicom.uid.ImplicitVRLittleEndian
+    buf = io.BytesIO()
+    ds.save_as(buf, implicit_vr=True, little_endian=True)
+    big = reuid(buf.getvalue())
+    bigds = pydicom.dcmread(io.BytesIO(big), stop_before_pixels=True)
+    r = s.post(f"{base}/studies", data=f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode() + big
+               + f"\r\n--{boundary}--\r\n".encode(),
+               headers={"Content-Type": f'multipart/related; type="application/dicom"; boundary={boundary}',
+                        "Accept": "application/dicom+json"})
+    u = urlsplit(url(bigds))
+    got, r2, problem = None, None, ""
+    try:
+        for _ in range(10):
+            c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+            c.request("GET", u.path, headers={"Accept": f'multipart/related; type="application/dicom"; transfer-syntax={EXPLICIT_LE}'})
+            c.getresponse().read(1000)
+            c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, not a clean close
+            c.close()
+        time.sleep(0.5)
+        r2 = requests.get(url(bigds), headers={"Accept": "application/dicom"}, timeout=60)
+        got = pydicom.dcmread(io.BytesIO(r2.content)) if r2.status_code == 200 else None
+    except (OSError, http.client.HTTPException, requests.RequestException) as e:
+        problem = f"; {type(e).__name__}: {e}"
+    rep.check(f"10 clients gone mid-way through a transcoded {len(big) >> 20} MB object: the server still answers, in full",
+              r.status_code == 200 and got is not None and got.file_meta.TransferSyntaxUID == EXPLICIT_LE
+              and numpy.array_equal(got.pixel_array, ds.pixel_array),
+              f"STOW {r.status_code}, then HTTP {r2.status_code if r2 is not None else '-'}{problem}")
     print(f"wado-transcoding: {rep.passed} passed, {rep.failed} failed")
     return 0 if rep.failed == 0 else 1
 
