@@ -6,8 +6,9 @@ import YingyunCatalog
 import YingyunMultipart
 
 /// WADO-RS rendered resources and thumbnails (PS3.18 §10.4.1.1.3, §10.4.1.1.4): JPEG or PNG made
-/// by the imaging renderer, kept in the derived store (so thumbnails precomputed at ingest are
-/// served without rendering), with the derived key as ETag.
+/// by the imaging renderer, with the derived key as ETag. Thumbnails are kept in the derived store
+/// (those precomputed at ingest are served without rendering); /rendered images, whose viewport,
+/// window and quality are the client's, are made per request.
 struct RenderedHandler: Sendable {
     let archive: Archive
     let rendering: RenderingService?
@@ -67,7 +68,7 @@ struct RenderedHandler: Sendable {
             for instance in images {
                 let made: EncodedImage
                 do {
-                    made = try service.image(of: instance, r.parameters, keeping: .inBackground).image
+                    made = try service.image(of: instance, r.parameters, keeping: r.isThumbnail ? .inBackground : .never).image
                 } catch {
                     // Headers are gone: a part we cannot make is left out, and logged.
                     logger.warning("rendering failed", metadata: ["sop": "\(instance.sopInstanceUID)", "error": "\(error)"])
@@ -102,7 +103,7 @@ struct RenderedHandler: Sendable {
         }
         let made: EncodedImage
         do {
-            made = try service.image(of: instance, r.parameters, keeping: .inBackground).image
+            made = try service.image(of: instance, r.parameters, keeping: r.isThumbnail ? .inBackground : .never).image
         } catch let e as RenderingUnavailable {
             throw DICOMwebError.notAcceptable(e.message)
         } catch {

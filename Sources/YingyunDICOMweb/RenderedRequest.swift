@@ -8,8 +8,11 @@ import YingyunMultipart
 struct RenderedRequest {
     var parameters: RenderParameters
     var ignored: [String] = []
+    /// A /thumbnail request: its images are kept in the derived store; /rendered ones are not.
+    let isThumbnail: Bool
 
     init(_ request: Request, thumbnail: Bool, frame: Int?) throws {
+        isThumbnail = thumbnail
         let (format, bits) = try Self.format(request)
         parameters = RenderParameters(format: format, frame: frame)
         parameters.bitDepth = bits

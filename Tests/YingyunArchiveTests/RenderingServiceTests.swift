@@ -95,6 +95,24 @@ final class StampRenderer: InstanceRenderer, @unchecked Sendable {
         #expect(throws: RenderingUnavailable.self) { try service.image(of: row, RenderParameters(frame: 2)) }
     }
 
+    @Test func clientParameterImagesAreNeitherKeptNorLookedUp() async throws {
+        let archive = Archive(store: InMemoryBlobStore(), catalog: try SQLiteCatalog.inMemory())
+        let stored = try await Self.ingestFolder(archive, "HOSP-A/A00011885")
+        let renderer = StampRenderer()
+        let derived = InMemoryDerivedStore()
+        let service = RenderingService(archive: archive, renderer: renderer, derived: derived)
+        let row = try #require(try await archive.catalog.instance(sopInstanceUID: stored[0].sopInstanceUID))
+        let p = RenderParameters(viewportWidth: 300, viewportHeight: 200, window: .init(center: 40, width: 400))
+        let a = try service.image(of: row, p, keeping: .never)
+        let b = try service.image(of: row, p, keeping: .never)
+        #expect(a == b)  // same image, same key (the ETag)
+        #expect(renderer.renders.count == 2 && derived.count == 0)
+        // Kept in the background (a /thumbnail request), it is there shortly after.
+        _ = try service.image(of: row, RenderParameters(), keeping: .inBackground)
+        for _ in 0..<200 where derived.count == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(derived.count == 1)
+    }
+
     @Test func fileStoreKeepsImagesAndDropsTornOnes() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("derived-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -28,6 +28,14 @@ final class IdleThread: @unchecked Sendable {
         thread.start()
     }
 
+    /// Queues `work` on the idle thread without waiting for it.
+    func submit(_ work: @escaping @Sendable () -> Void) {
+        condition.lock()
+        jobs.append(work)
+        condition.signal()
+        condition.unlock()
+    }
+
     /// Runs `work` on the idle thread and returns its result.
     func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

@@ -1,5 +1,4 @@
 public import YingyunCatalog
-import Dispatch
 import Logging
 import YingyunStore
 
@@ -32,20 +31,29 @@ public struct RenderingService: Sendable {
     public enum Keeping: Sendable {
         /// Before returning (the thumbnail worker: its whole point is the kept file).
         case now
-        /// On a background queue after returning: a request's answer does not wait for a file
+        /// On a low-priority thread after returning: a request's answer does not wait for a file
         /// creation (a third of a cold render's time here).
         case inBackground
+        /// Neither looked up nor kept: a /rendered image with the client's own viewport, window
+        /// and quality. Kept, every such combination would be a file (a viewer paging through a
+        /// series at its own window leaves hundreds); rendering a CT slice again costs ~1 ms, the
+        /// ETag lets the client cache it, and a file creation delayed the next answers (the new
+        /// inode holds the directory lock that the next request's lookup waits for).
+        case never
     }
 
-    /// Serial and low priority: keeping is never urgent, and one writer at a time is enough.
-    private static let keeper = DispatchQueue(label: "yingyun.derived.keep", qos: .utility)
+    /// One thread at nice 19: keeping is never urgent, and creating the file (a new inode is the
+    /// dearest part) must not take CPU from the requests being answered.
+    private static let keeper = IdleThread(name: "yingyun-derived-keep")
 
     /// The image and its key (the key is the ETag).
     public func image(
         of instance: StoredInstance, _ parameters: RenderParameters, keeping: Keeping = .now
     ) throws -> (image: EncodedImage, key: DerivedKey) {
         let key = key(instance, parameters)
-        if let kept = try? derived.get(key), kept.mediaType == parameters.format.mediaType { return (kept, key) }
+        if keeping != .never, let kept = try? derived.get(key), kept.mediaType == parameters.format.mediaType {
+            return (kept, key)
+        }
         guard instance.pixelDataOffset != nil else {
             throw RenderingUnavailable("instance \(instance.sopInstanceUID) has no pixel data to render")
         }
@@ -56,7 +64,8 @@ public struct RenderingService: Sendable {
         let image = try renderer.render(try archive.store.reader(for: digest), instance: instance, parameters: parameters)
         switch keeping {
         case .now: keep(image, key)
-        case .inBackground: Self.keeper.async { [self] in keep(image, key) }
+        case .inBackground: Self.keeper.submit { [self] in keep(image, key) }
+        case .never: break
         }
         return (image, key)
     }
