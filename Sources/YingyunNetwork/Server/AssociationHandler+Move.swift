@@ -37,25 +37,11 @@ extension AssociationHandler.Session {
                         break
                     }
                     if watch.peerGone { break }
-                    guard let route = instance.route(among: sub.acceptedContexts) else {
-                        logger.info("C-MOVE sub-operation impossible: the destination accepted no context for the SOP class in a transfer syntax we can send", metadata: [
-                            "dimse.sop_class": "\(instance.sopClassUID)", "dimse.transfer_syntax": "\(instance.transferSyntaxUID)",
-                        ])
-                        counts.recordFailure(sopInstanceUID: instance.sopInstanceUID)
-                        try await sendPending(job, counts: counts)
-                        continue
-                    }
-                    var payload: SubOperationPayload
-                    do {
-                        payload = try await SubOperationPayload.open(instance, route: route)
-                    } catch {
-                        logger.error("C-MOVE: stored object unreadable or not transcodable", metadata: [
-                            "error": "\(error)", "dimse.transfer_syntax": "\(route.transcodeTo ?? instance.transferSyntaxUID)",
-                        ])
-                        counts.recordFailure(sopInstanceUID: instance.sopInstanceUID)
-                        try await sendPending(job, counts: counts)
-                        continue
-                    }
+                    guard let opened = try await openSubOperation(
+                        instance, among: sub.acceptedContexts, operation: "C-MOVE", job: job, counts: &counts)
+                    else { continue }
+                    let route = opened.route
+                    var payload = opened.payload
                     defer { payload.cancel() }
                     let rsp = try await sub.store(
                         sopClassUID: instance.sopClassUID, sopInstanceUID: instance.sopInstanceUID, contextID: route.contextID,

@@ -78,25 +78,11 @@ extension AssociationHandler.Session {
         let usable = association.contexts.values.filter { association.peerSCPRoles.contains($0.abstractSyntax) }
         for instance in job.instances {
             if cancelled || closed { break }
-            guard let route = instance.route(among: Array(usable)) else {
-                logger.info("C-GET sub-operation impossible: no storage context with the SCP role for the SOP class and a transfer syntax we can send", metadata: [
-                    "dimse.sop_class": "\(instance.sopClassUID)", "dimse.transfer_syntax": "\(instance.transferSyntaxUID)",
-                ])
-                counts.recordFailure(sopInstanceUID: instance.sopInstanceUID)
-                try await sendPending(job, counts: counts)
-                continue
-            }
-            var payload: SubOperationPayload
-            do {
-                payload = try await SubOperationPayload.open(instance, route: route)
-            } catch {
-                logger.error("C-GET: stored object unreadable or not transcodable", metadata: [
-                    "error": "\(error)", "dimse.transfer_syntax": "\(route.transcodeTo ?? instance.transferSyntaxUID)",
-                ])
-                counts.recordFailure(sopInstanceUID: instance.sopInstanceUID)
-                try await sendPending(job, counts: counts)
-                continue
-            }
+            guard let opened = try await openSubOperation(
+                instance, among: usable, operation: "C-GET", job: job, counts: &counts)
+            else { continue }
+            let route = opened.route
+            var payload = opened.payload
             defer { payload.cancel() }
             messageID &+= 1
             let rq = CommandSet.request(
@@ -110,6 +96,34 @@ extension AssociationHandler.Session {
             if counts.remaining > 0 && !cancelled { try await sendPending(job, counts: counts) }
         }
         return (counts, cancelled && counts.remaining > 0)
+    }
+
+    /// Where one sub-operation's instance goes, with its payload opened (stored bytes, or the
+    /// re-encoding started); nil when it cannot go — no accepted context for its SOP class in a
+    /// syntax we can send, or unreadable, or not transcodable — and then the failure is counted,
+    /// logged and a pending response sent.
+    mutating func openSubOperation(
+        _ instance: RetrievableInstance, among contexts: [AcceptedPresentationContext], operation: String,
+        job: DIMSEMessageReceiver.RetrieveJob, counts: inout SubOperationCounts
+    ) async throws -> (route: SubOperationRoute, payload: SubOperationPayload)? {
+        guard let route = instance.route(among: contexts) else {
+            logger.info("\(operation) sub-operation impossible: the peer accepted no context for the SOP class in a transfer syntax we can send", metadata: [
+                "dimse.sop_class": "\(instance.sopClassUID)", "dimse.transfer_syntax": "\(instance.transferSyntaxUID)",
+            ])
+            counts.recordFailure(sopInstanceUID: instance.sopInstanceUID)
+            try await sendPending(job, counts: counts)
+            return nil
+        }
+        do {
+            return (route, try await SubOperationPayload.open(instance, route: route))
+        } catch {
+            logger.error("\(operation): stored object unreadable or not transcodable", metadata: [
+                "error": "\(error)", "dimse.transfer_syntax": "\(route.transcodeTo ?? instance.transferSyntaxUID)",
+            ])
+            counts.recordFailure(sopInstanceUID: instance.sopInstanceUID)
+            try await sendPending(job, counts: counts)
+            return nil
+        }
     }
 
     mutating func sendPending(_ job: DIMSEMessageReceiver.RetrieveJob, counts: SubOperationCounts) async throws {
