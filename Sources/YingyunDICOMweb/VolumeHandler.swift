@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import YingyunArchive
+import YingyunDICOM
 
 /// A series as one volume for AI services (a Yingyun extension beside WADO-RS):
 /// `…/series/{series}/volume` is the raw little-endian array, `…/volume/header` its JSON header
@@ -44,7 +45,7 @@ struct VolumeHandler: Sendable {
                 .init("X-Volume-Dtype")!: volume.sampleType.rawValue,
             ],
             body: ResponseBody(contentLength: volume.byteCount) { writer in
-                let pipe = ChunkPipe(depth: 2) { sink in try volume.write(archive: archive, transcoder: transcoder, sink: sink) }
+                let pipe = SinkPipe(depth: 2) { sink in try volume.write(archive: archive, transcoder: transcoder, sink: sink) }
                 try await pipe.forEach { try await writer.write($0) }
                 try await writer.finish(nil)
             })

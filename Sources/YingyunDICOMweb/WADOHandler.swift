@@ -129,7 +129,7 @@ struct WADOHandler: Sendable {
     static func transcode(
         _ reader: any BlobReader, to target: String, _ transcoder: Transcoder, into writer: inout any ResponseBodyWriter
     ) async throws {
-        let pipe = ChunkPipe { sink in try transcoder.transcode(reader, to: target, sink: sink) }
+        let pipe = SinkPipe { sink in try transcoder.transcode(reader, to: target, sink: sink) }
         var out = writer
         try await pipe.forEach { try await out.write($0) }
         writer = out

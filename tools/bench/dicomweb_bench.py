@@ -265,13 +265,19 @@ def bench_stow_each(srv: Server, study: Study, clients: int) -> None:
     srv.add(key, len(parts) / dt)
 
 
+def connected(u: urllib.parse.SplitResult) -> http.client.HTTPConnection:
+    """An http.client connection to u's host, already open (connecting is not what is timed)."""
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
+    conn.connect()
+    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return conn
+
+
 def bench_wado(srv: Server, study: Study) -> None:
     # http.client on a connection opened beforehand: `requests` alone adds ~1.5 ms per call here,
     # which would be most of the time-to-first-byte being measured (same client for both servers).
     u = urllib.parse.urlsplit(srv.base)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
-    conn.connect()
-    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    conn = connected(u)
     t = time.perf_counter()
     conn.request("GET", f"{u.path}/studies/{srv.last_study}", headers={"Accept": WADO_ACCEPT})
     r = conn.getresponse()
@@ -328,9 +334,7 @@ def lean_get_ms(srv: Server, url: str) -> tuple[float, list]:
     on a connection opened just before (untimed; a kept one may have been closed by the server's
     keep-alive timeout): `requests` adds ~1.5 ms of its own per call here. Parsed afterwards."""
     u = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
-    conn.connect()
-    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    conn = connected(u)
     t = time.perf_counter()
     conn.request("GET", f"{u.path}?{u.query}" if u.query else u.path, headers={"Accept": "application/dicom+json"})
     r = conn.getresponse()
