@@ -52,5 +52,18 @@ good="$(find "$root/Fixtures/dicom" -name '*.dcm' | sort | while read -r f; do i
 "$bin" dump "$good" "$tmp/random.dcm" "$good" >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ "$rc" -eq 1 ] && [ "$(grep -c '^# File:' "$tmp/out")" -eq 2 ] && ok || bad "mixed good/bad: rc=$rc"
 
+# render --bits: 16 gives a 16-bit grey PNG; any other depth, or 16 into a JPEG, is a usage error
+# (exit 64) and writes no file.
+ct="$root/Fixtures/dicom/ct_explicit_le.dcm"
+"$bin" render "$ct" --bits 16 -o "$tmp/r16.png" >/dev/null 2>"$tmp/err" \
+  && python3 -c 'import sys; b=open(sys.argv[1],"rb").read(); sys.exit(0 if b[:8]==b"\x89PNG\r\n\x1a\n" and b[24]==16 and b[25]==0 else 1)' "$tmp/r16.png" \
+  && ok || bad "render --bits 16: $(cat "$tmp/err")"
+for args in "--bits 12 -o $tmp/r12.png" "--bits 16 -o $tmp/r16.jpg"; do
+  # shellcheck disable=SC2086
+  "$bin" render "$ct" $args >/dev/null 2>"$tmp/err"; rc=$?
+  out="${args##* }"
+  [ "$rc" -eq 64 ] && [ ! -e "$out" ] && ok || bad "render $args: rc=$rc"
+done
+
 echo "contract: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
