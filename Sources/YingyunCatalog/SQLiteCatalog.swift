@@ -93,6 +93,16 @@ public final class SQLiteCatalog: Catalog {
         }
     }
 
+    /// Copies the write-ahead log into the database file and empties it, so the file alone holds
+    /// the catalog (for copying it).
+    public func checkpoint() throws {
+        do {
+            try writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch {
+            throw CatalogError.storage("checkpoint failed: \(error)")
+        }
+    }
+
     /// Runs a read, mapping SQLite errors to `CatalogError.storage`.
     func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {

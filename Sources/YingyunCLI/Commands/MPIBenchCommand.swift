@@ -17,9 +17,13 @@ extension MPICommand {
         @Option(help: "Lookups per kind.") var samples = 2000
         @Option(name: .customLong("ingest-rounds"), help: "Batches per mode (0: skip the ingest measurement).")
         var ingestRounds = 20
-        @Option(name: .customLong("batch-patients"), help: "Patients per batch (5 instances each).") var batchPatients = 10
+        @Option(name: .customLong("batch-patients"), help: "Patients per batch.") var batchPatients = 10
+        @Option(name: .customLong("instances-per-patient"), help: "Instances of each patient's new study (1: every instance a new identity).")
+        var instancesPerPatient = 5
         @Flag(inversion: .prefixedNo, help: "Prewarm the writers' caches before the ingest rounds, as `yingyun serve` does.")
         var prewarm = true
+        @Flag(name: .customLong("profile-sql"), help: "Print the time each SQL statement took during the ingest rounds, linking on and off.")
+        var profileSQL = false
 
         func run() async throws {
             guard let text = try? String(contentsOfFile: identifiers, encoding: .utf8) else {
@@ -56,10 +60,21 @@ extension MPICommand {
 
             var offPolicy = on
             offPolicy.linking = false
+            // Linking off gets its own copy of the catalog: two writer connections on one file
+            // would each find the file changed by the other before every batch and drop their
+            // whole page cache (SQLite does so when the WAL changed under it), which charges
+            // page reads to whichever mode touches more pages — not what a server sees.
+            let offPath = options.data + "/catalog-bench-linking-off.sqlite"
+            let copyStarted = ContinuousClock.now
+            try catalog.checkpoint()
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: offPath + suffix) }
+            try FileManager.default.copyItem(atPath: path, toPath: offPath)
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: offPath + suffix) } }
+            print(String(format: "copied the catalog for linking off in %.1f s", Self.seconds(ContinuousClock.now - copyStarted)))
             // Review-candidate searches are queued at ingest and scored after it: here they are
             // scored once the rounds are over, and timed apart (`yingyun serve` scores them in
             // the background).
-            let off = try SQLiteCatalog(path: path, policy: offPolicy, scoresCandidatesInBackground: false)
+            let off = try SQLiteCatalog(path: offPath, policy: offPolicy, scoresCandidatesInBackground: false)
             _ = try await catalog.scoreQueuedCandidateSearches()
             if prewarm {
                 // As `yingyun serve` does at startup: both writers start with the pages linking
@@ -69,6 +84,7 @@ extension MPICommand {
                 try await off.prewarmLinkingPages()
                 print(String(format: "prewarmed both writers' caches in %.1f s", Self.seconds(ContinuousClock.now - t)))
             }
+            let profiles = profileSQL ? (try await catalog.profileStatements(), try await off.profileStatements()) : nil
             var rates: [Bool: [Double]] = [true: [], false: []]
             var seconds: [Bool: Double] = [true: 0, false: 0]
             var count: [Bool: Int] = [true: 0, false: 0]
@@ -82,7 +98,7 @@ extension MPICommand {
                         // Each run its own people: earlier runs' unlinked (linking off) copies of a person
                         // would otherwise pile up as look-alikes and be rescored by every later run.
                         let person = lines[(n * 104_729 + Int(runID % 1_000_003)) % lines.count]
-                        for k in 1...5 { records.append(Self.record(run: runID, n: n, k: k, person: person)) }
+                        for k in 1...instancesPerPatient { records.append(Self.record(run: runID, n: n, k: k, person: person)) }
                     }
                     let c = linking ? catalog : off
                     let t = ContinuousClock.now
@@ -91,6 +107,18 @@ extension MPICommand {
                     seconds[linking, default: 0] += s
                     count[linking, default: 0] += results.count
                     rates[linking]!.append(Double(results.count) / s)
+                }
+            }
+            if let (onProfile, offProfile) = profiles {
+                for (label, profile) in [("linking on", onProfile), ("linking off", offProfile)] {
+                    let entries = profile.sorted
+                    let total = entries.reduce(0) { $0 + $1.seconds }
+                    print(String(format: "SQL during the ingest rounds, %@: %.1f ms per batch", label, total * 1000 / Double(ingestRounds)))
+                    for e in entries.prefix(25) {
+                        let sql = e.sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                        print(String(format: "  %8.1f µs/batch %6d× %@", e.seconds * 1e6 / Double(ingestRounds), e.count / ingestRounds, String(sql.prefix(110))))
+                    }
+                    profile.reset()
                 }
             }
             let t = ContinuousClock.now
@@ -102,7 +130,7 @@ extension MPICommand {
             let medianOff = Self.median(rates[false]!)
             let paired = Self.median(zip(rates[true]!, rates[false]!).map { $0 / $1 })
             print(String(format: "ingest (catalog registration, %d-instance batches, %d rounds): median batch rate linking on %.0f inst/s, off %.0f inst/s, on/off %.3f (paired median %.3f); totals on %.0f, off %.0f inst/s, on/off %.3f",
-                         batchPatients * 5, ingestRounds, medianOn, medianOff, medianOn / medianOff, paired, rateOn, rateOff, rateOn / rateOff))
+                         batchPatients * instancesPerPatient, ingestRounds, medianOn, medianOff, medianOn / medianOff, paired, rateOn, rateOff, rateOn / rateOff))
             print(String(format: "review-candidate searches queued by the linked batches: %d scored afterwards in %.1f ms (%.3f ms each); linking on including them: %.0f inst/s, on/off %.3f",
                          scored, scoring * 1000, scored > 0 ? scoring * 1000 / Double(scored) : 0,
                          Double(count[true]!) / (seconds[true]! + scoring), Double(count[true]!) / (seconds[true]! + scoring) / rateOff))
