@@ -36,7 +36,7 @@ def corrupt_check(resident_id: str) -> str:
     return resident_id[:-1] + bad
 
 
-def plan(patients: int, hospitals_count: int, seed: int) -> tuple[list[dict], dict]:
+def plan(patients: int, hospitals_count: int, seed: int, first_local_id: int = 10001) -> tuple[list[dict], dict]:
     rng = random.Random(f"mpi:{seed}")
     hospitals = identity.make_hospitals(hospitals_count, seed)
     people = identity.make_people(patients, seed)
@@ -46,7 +46,7 @@ def plan(patients: int, hospitals_count: int, seed: int) -> tuple[list[dict], di
 
     def local_id(hospital, person_key) -> str:
         counter[0] += 1
-        return hospital.local_patient_id(counter[0] + 10000)
+        return hospital.local_patient_id(counter[0] + first_local_id - 1)
 
     def visit(person, key, hospital, national, kind, day):
         pid = local_id(hospital, key)
@@ -100,8 +100,10 @@ def plan(patients: int, hospitals_count: int, seed: int) -> tuple[list[dict], di
     return visits, truth
 
 
-def write(out: str, patients: int, hospitals: int, seed: int, log=print) -> dict:
-    visits, truth = plan(patients, hospitals, seed)
+def write(out: str, patients: int, hospitals: int, seed: int, log=print, first_local_id: int = 10001) -> dict:
+    """`first_local_id`: the hospitals' PatientIDs count from here (benchmarks pass a fresh range
+    per population, so a new population never reuses an earlier one's local identities)."""
+    visits, truth = plan(patients, hospitals, seed, first_local_id)
     os.makedirs(out, exist_ok=True)
     for v in visits:
         hospital = v["hospital"]
