@@ -10,7 +10,7 @@ struct YingyunCommand: AsyncParsableCommand {
             ServeCommand.self, ImportCommand.self, VerifyCommand.self,
             DumpCommand.self, JSONCommand.self, ScanCommand.self, MPICommand.self,
             PixelsCommand.self, RenderCommand.self,
-            EchoCommand.self, SendCommand.self,
+            EchoCommand.self, SendCommand.self, FindCommand.self,
         ]
     )
 }

@@ -159,6 +159,29 @@ step "dcmtk findscu: patient/study/series/image levels (patient and study root),
 
 step "yingyun send to our own listener" "$bin" send 127.0.0.1 "$dport" Fixtures/dicom/studies --aec YINGYUN --quiet
 
+# Our C-FIND SCU against the listener: the same studies dcmtk findscu finds, a Chinese name
+# decoded, --repeat on one association, and usage errors before any connection.
+ours_find() {
+    local ok=0 out n
+    out="$("$bin" find 127.0.0.1 "$dport" --aet PYNETDICOM --aec YINGYUN -k 'PatientName=*' -k StudyInstanceUID -k ModalitiesInStudy)" || return 1
+    n=$(echo "$out" | grep -c "StudyInstanceUID=")
+    mkdir -p "$work/ours-find"
+    (cd "$work/ours-find" && /usr/bin/findscu -X -aet PYNETDICOM -aec YINGYUN -S -k QueryRetrieveLevel=STUDY -k 'PatientName=*' -k StudyInstanceUID= 127.0.0.1 "$dport") || return 1
+    echo "   yingyun find: $n studies; findscu: $(ls "$work/ours-find" | wc -l)"
+    [ "$n" -ge 6 ] && [ "$n" -eq "$(ls "$work/ours-find" | wc -l)" ] || ok=1
+    for f in "$work"/ours-find/*; do
+        uid=$(dcmdump +P StudyInstanceUID "$f" | sed -E 's/.*\[(.*)\].*/\1/')
+        echo "$out" | grep -q "StudyInstanceUID=$uid" || { echo "   $uid missing from yingyun find"; ok=1; }
+    done
+    "$bin" find 127.0.0.1 "$dport" --aet PYNETDICOM --aec YINGYUN -k 'PatientName=杨*' -k StudyInstanceUID | grep -q "PatientName=.*杨" \
+        || { echo "   no 杨 from yingyun find"; ok=1; }
+    "$bin" find 127.0.0.1 "$dport" --aet PYNETDICOM --aec YINGYUN -k 'PatientName=*' -q --repeat 5 2>&1 | grep -q "5 queries" || ok=1
+    "$bin" find 127.0.0.1 "$dport" --aec YINGYUN -k NoSuchKeyword=1 >/dev/null 2>&1; [ $? -eq 64 ] || { echo "   unknown key: not a usage error"; ok=1; }
+    "$bin" find 127.0.0.1 "$dport" --aet NOBODY --aec YINGYUN -k 'PatientName=*' >/dev/null 2>&1 && { echo "   unknown AE was answered"; ok=1; }
+    return $ok
+}
+step "yingyun find (C-FIND SCU): the studies findscu finds, a Chinese name, --repeat, usage errors, unknown AE refused" ours_find
+
 step "bad input: garbage, lying lengths, oversized PDU, P-DATA first, silent peers, unknown AEs; listener keeps serving" \
     python3 Tests/Peers/dimse_bad_input.py "$dport" YINGYUN RAWTEST "$artim" "$idle"
 
