@@ -98,3 +98,26 @@ import Testing
         #expect(try await scoredPairs(c) == 0)
     }
 }
+
+/// The scoring query must read the queue, not the identity table: with statistics for a large
+/// `local_identity` and none for the (usually empty) queue, SQLite's planner once chose to scan
+/// every identity for each chunk of 128 searches.
+@Suite struct CandidateSearchPlanTests {
+    @Test func scoringReadsTheQueueAndLooksIdentitiesUpByKey() async throws {
+        let c = try SQLiteCatalog.inMemory(scoresCandidatesInBackground: false)
+        let records = (0..<300).map { n in
+            TestInstance(study: "9.\(n)", series: "9.\(n).1", sop: "9.\(n).1.1", patientID: "P\(n)", issuer: "HOSP-A",
+                         patientName: "Li^Na\(n)", birthDate: "19800101", sex: "F").record()
+        }
+        _ = try await c.register(records, onConflict: .reject)
+        _ = try await c.scoreQueuedCandidateSearches()
+        let plan = try await c.writer.write { db -> [String] in
+            try db.execute(sql: "ANALYZE")
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + CandidateSearchQueue.nextSearchesSQL, arguments: [128])
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.hasPrefix("SCAN q") }, "\(plan)")
+        #expect(plan.contains { $0.hasPrefix("SEARCH l USING INTEGER PRIMARY KEY") }, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN l") }, "\(plan)")
+    }
+}

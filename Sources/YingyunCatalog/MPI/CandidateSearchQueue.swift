@@ -18,19 +18,19 @@ enum CandidateSearchQueue {
             .execute(arguments: [localIdentity, now])
     }
 
+    /// The oldest queued searches with their identity's master and demographics (bound: limit).
+    static let nextSearchesSQL = """
+        SELECT q.local_identity_id, l.master_id, l.name, l.birth_date, l.sex
+        FROM candidate_search q CROSS JOIN local_identity l ON l.id = q.local_identity_id
+        ORDER BY q.local_identity_id LIMIT ?
+        """
+
     /// Scores up to `limit` queued searches, oldest identity first, and removes them from the
     /// queue, in the caller's transaction. Returns how many were scored. CROSS JOIN keeps the
     /// (small) queue as the outer loop: the planner, seeing no statistics for the queue, would
     /// otherwise scan all of `local_identity` for every chunk.
     static func score(_ db: Database, limit: Int, now: Double) throws -> Int {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT q.local_identity_id, l.master_id, l.name, l.birth_date, l.sex
-                    FROM candidate_search q CROSS JOIN local_identity l ON l.id = q.local_identity_id
-                    ORDER BY q.local_identity_id LIMIT ?
-                    """),
-            arguments: [limit])
+        let rows = try Row.fetchAll(db.cachedStatement(sql: nextSearchesSQL), arguments: [limit])
         let finder = CandidateFinder(db: db, now: now)
         let done = try db.cachedStatement(sql: "DELETE FROM candidate_search WHERE local_identity_id = ?")
         for row in rows {
