@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CYingyunCrypto
 import NIOCore
 
 /// Streams one object into a temporary file under the store's `tmp/`, hashing as bytes pass.
@@ -13,6 +14,8 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
     private struct State {
         var fd: Int32
         var written = 0
+        /// Bytes already handed to the kernel's writeback (see `write`).
+        var writebackStarted = 0
         var closed = false
         let hasher = SHA256Hasher()
     }
@@ -46,8 +49,19 @@ final class FileBlobWriter: BlobWriter, @unchecked Sendable {
                 throw error
             }
             s.written += buffer.readableBytes
+            #if os(Linux)
+            // Start writing back each full stretch now, while the rest of the object is still
+            // arriving: the commit's flush then waits for the tail only, not for the whole object.
+            if s.written - s.writebackStarted >= Self.writebackStretch {
+                _ = sync_file_range(s.fd, Int64(s.writebackStarted), Int64(s.written - s.writebackStarted), 2)
+                s.writebackStarted = s.written
+            }
+            #endif
         }
     }
+
+    /// Writeback is started every this many bytes.
+    static let writebackStretch = 256 << 10
 
     func readStaged(at offset: Int, count: Int) throws -> ByteBuffer {
         try state.withLock { s in
