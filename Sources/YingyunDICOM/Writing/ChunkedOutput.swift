@@ -12,20 +12,26 @@ struct ChunkedOutput {
     /// Bytes handed to the sink or waiting in the current chunk.
     private(set) var count: Int = 0
 
-    init(chunkSize: Int, sink: @escaping (ByteBuffer) throws -> Void) {
+    /// Capacity a fresh chunk buffer starts with.
+    private let initialCapacity: Int
+
+    /// - Parameter initialCapacity: what a chunk buffer reserves when it is first written to;
+    ///   by default min(chunkSize, 64 KiB). A caller that knows the total length passes it, so a
+    ///   small data set costs one allocation of its own size rather than 64 KiB.
+    init(chunkSize: Int, initialCapacity: Int? = nil, sink: @escaping (ByteBuffer) throws -> Void) {
         self.chunkSize = chunkSize
         self.sink = sink
+        self.initialCapacity = max(1, min(initialCapacity ?? 64 * 1024, chunkSize))
         self.buffer = ByteBuffer()
-        self.buffer.reserveCapacity(min(chunkSize, 64 * 1024))
     }
 
     /// Sends the pending bytes, if any, to the sink.
     mutating func flush() throws {
         guard buffer.readableBytes > 0 else { return }
         let chunk = buffer
-        // A fresh buffer: the sink may keep `chunk`, and clearing a shared buffer would copy it anyway.
+        // A fresh buffer (reserved on its first write): the sink may keep `chunk`, and clearing a
+        // shared buffer would copy it anyway.
         buffer = ByteBuffer()
-        buffer.reserveCapacity(min(chunkSize, 64 * 1024))
         try sink(chunk)
     }
 
@@ -33,6 +39,7 @@ struct ChunkedOutput {
     @inline(__always)
     private mutating func reserve(_ n: Int) throws {
         if buffer.readableBytes + n > chunkSize { try flush() }
+        if buffer.capacity == 0 { buffer.reserveCapacity(initialCapacity) }
     }
 
     mutating func writeUInt16(_ v: UInt16) throws {
@@ -59,6 +66,7 @@ struct ChunkedOutput {
         var left = n
         while left > 0 {
             if buffer.readableBytes >= chunkSize { try flush() }
+            if buffer.capacity == 0 { buffer.reserveCapacity(initialCapacity) }
             let k = min(left, chunkSize - buffer.readableBytes)
             buffer.writeRepeatingByte(b, count: k)
             left -= k
@@ -88,6 +96,7 @@ struct ChunkedOutput {
                 continue
             }
             var piece = rest.readSlice(length: min(space, rest.readableBytes)) ?? ByteBuffer()
+            if buffer.capacity == 0 { buffer.reserveCapacity(initialCapacity) }
             buffer.writeBuffer(&piece)
             if buffer.readableBytes >= chunkSize { try flush() }
         }

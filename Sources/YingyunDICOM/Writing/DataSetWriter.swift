@@ -95,9 +95,28 @@ public struct DataSetWriter: Sendable {
     /// - Throws: as `write(_:bulkDataSource:to:)`.
     public func write(_ dataSet: DataSet, bulkDataSource: (any ByteSource)? = nil) throws -> ByteBuffer {
         var result = ByteBuffer()
-        try write(dataSet, bulkDataSource: bulkDataSource) { chunk in
-            var chunk = chunk
-            result.writeBuffer(&chunk)
+        guard !transferSyntax.isDeflated else {
+            try write(dataSet, bulkDataSource: bulkDataSource) { chunk in
+                var chunk = chunk
+                result.writeBuffer(&chunk)
+            }
+            return result
+        }
+        // Measuring validates, and gives the size: one buffer of exactly that, handed over whole
+        // (C-FIND answers and other small data sets are written by the hundred).
+        let context = context(bulkDataSource)
+        let length = try encodedLength(of: dataSet, part: .dataSet, context: context)
+        try withoutActuallyEscaping({ (chunk: ByteBuffer) in
+            if result.readableBytes == 0 {
+                result = chunk
+            } else {
+                var chunk = chunk
+                result.writeBuffer(&chunk)
+            }
+        }) { sink in
+            var out = ChunkedOutput(chunkSize: max(length, 1), initialCapacity: length, sink: sink)
+            try writeDataSet(dataSet, part: .dataSet, context: context, into: &out)
+            try out.flush()
         }
         return result
     }
