@@ -10,11 +10,13 @@
 # time per query (utime+stime of its process over the K+1 run, /proc/PID/stat), which the client's
 # cost (dcmtk parsing 100 answers, ~2.5 ms here) does not blur. Each round measures both servers
 # back to back; medians over ROUNDS rounds.
-# Two client configurations, both measured in every round: findscu as shipped (Nagle on: dcmtk
+# Client configurations, each measured in every round: findscu as shipped (Nagle on: dcmtk
 # writes each PDU as a header and a body, and holds the second write until the first is
 # acknowledged — a server that delays its ACK adds ~40 ms per query; Yingyun acknowledges at once,
 # Orthanc does not), and findscu with TCP_NODELAY=1 in its environment (dcmtk's switch, as
-# orthanc.sh gives Orthanc), which takes the client's Nagle out for both.
+# orthanc.sh gives Orthanc), which takes the client's Nagle out for both. A third client,
+# `yingyun find` (our own SCU, same query, same --repeat method), costs less CPU per answer than
+# findscu (~2.5 ms per query), so its wall time shows more of the servers' own speed.
 # usage: tools/bench/dimse_find.sh [ROUNDS] [K]   (defaults 7 and 50; YINGYUN_BIN=... to use an existing build;
 #        ports: YHTTP/YDICOM/OHTTP/ODICOM, default 18710/18711/18712/18713)
 set -euo pipefail
@@ -68,11 +70,21 @@ keys=(-q -S -k QueryRetrieveLevel=STUDY -k 'PatientName=*' -k PatientID -k Patie
     -k ReferringPhysicianName -k ModalitiesInStudy -k NumberOfStudyRelatedSeries -k NumberOfStudyRelatedInstances)
 nodelay=(TCP_NODELAY=1)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-find_n() {  # find_n AET PORT N PID: wall seconds for one findscu process sending N C-FINDs on one association, server CPU seconds
+# The same query for `yingyun find` (our Swift SCU; TCP_NODELAY on its socket, parses answers with our parser).
+ykeys=(-k 'PatientName=*' -k PatientID -k PatientBirthDate -k PatientSex -k StudyInstanceUID -k StudyDate -k StudyTime
+    -k AccessionNumber -k StudyID -k StudyDescription -k ReferringPhysicianName -k ModalitiesInStudy
+    -k NumberOfStudyRelatedSeries -k NumberOfStudyRelatedInstances)
+client=findscu
+find_n() {  # find_n AET PORT N PID: wall seconds for one client process sending N C-FINDs on one association, server CPU seconds
     local t0 t1 c0 c1
     c0=$(cpu_ticks "$4"); t0=$(date +%s.%N)
-    env "${nodelay[@]}" /usr/bin/findscu -aet FINDSCU -aec "$1" --repeat "$3" "${keys[@]}" 127.0.0.1 "$2" >/dev/null 2>>"$work/findscu.err" \
-        || { echo "findscu failed against $1 (see $work/findscu.err)" >&2; exit 1; }
+    if [ "$client" = yingyun ]; then
+        "$bin" find 127.0.0.1 "$2" --aet FINDSCU --aec "$1" --repeat "$3" -q "${ykeys[@]}" 2>>"$work/findscu.err" \
+            || { echo "yingyun find failed against $1 (see $work/findscu.err)" >&2; exit 1; }
+    else
+        env "${nodelay[@]}" /usr/bin/findscu -aet FINDSCU -aec "$1" --repeat "$3" "${keys[@]}" 127.0.0.1 "$2" >/dev/null 2>>"$work/findscu.err" \
+            || { echo "findscu failed against $1 (see $work/findscu.err)" >&2; exit 1; }
+    fi
     t1=$(date +%s.%N); c1=$(cpu_ticks "$4")
     echo "$t0 $t1 $c0 $c1 $(getconf CLK_TCK)" | awk '{printf "%.6f\t%.4f", $2 - $1, ($4 - $3) / $5}'
 }
@@ -91,8 +103,10 @@ find_n YINGYUN "$ydicom" 5 "$ypid" >/dev/null; find_n ORTHANC "$odicom" 5 "$opid
 results="$work/results.tsv"; : >"$results"
 for r in $(seq 1 "$rounds"); do
     line=""
-    for mode in default nodelay; do
+    for mode in default nodelay yingyun; do
+        client=findscu
         if [ $mode = nodelay ]; then nodelay=(TCP_NODELAY=1); else nodelay=(-u TCP_NODELAY); fi
+        [ $mode = yingyun ] && client=yingyun
         for who in yingyun orthanc; do
             if [ $who = yingyun ]; then aet=YINGYUN; port=$ydicom; pid=$ypid; else aet=ORTHANC; port=$odicom; pid=$opid; fi
             one=$(find_n $aet "$port" 1 "$pid"); many=$(find_n $aet "$port" $((k + 1)) "$pid")
@@ -106,12 +120,13 @@ python3 - "$results" "$k" <<'PY'
 import statistics, sys
 rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
 k = int(sys.argv[2])
-print(f"\nC-FIND, study root, STUDY level, 100 of 100 studies match, 14 return keys; per query = (findscu -q --repeat {k + 1})"
-      f" - (--repeat 1) over {k}; medians of {len(rows) // 4} rounds:")
-print("| findscu | server | per C-FIND, wall (100 answers) | server CPU per C-FIND | one findscu process incl. association |")
+print(f"\nC-FIND, study root, STUDY level, 100 of 100 studies match, 14 return keys; per query = (client --repeat {k + 1})"
+      f" - (--repeat 1) over {k}; medians of {len(rows) // 6} rounds:")
+print("| client | server | per C-FIND, wall (100 answers) | server CPU per C-FIND | one client process incl. association |")
 print("|---|---|---|---|---|")
 ratios = []
-for mode, label in (("default", "as shipped (Nagle on)"), ("nodelay", "TCP_NODELAY=1")):
+for mode, label in (("default", "findscu as shipped (Nagle on)"), ("nodelay", "findscu, TCP_NODELAY=1"),
+                    ("yingyun", "yingyun find (TCP_NODELAY)")):
     med, start, cpu = {}, {}, {}
     for who in ("yingyun", "orthanc"):
         mine = [r for r in rows if r[0] == who and r[1] == mode]
