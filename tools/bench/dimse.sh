@@ -74,13 +74,28 @@ for r in $(seq 1 "$runs"); do
         echo "run $r, $mode association(s): $(tail -2 "$results" | awk -F'\t' -v n="$n" '{printf "%s %.0f inst/s  ", $1, n / $3}')"
     done
 done
+# The sender's own floor: the same storescu into dcmtk storescp --ignore (receives, stores nothing),
+# both with TCP_NODELAY=1. A sequential sender waits for each response, so its rate is at most
+# 1 / (floor + one durable flush per instance).
+floor_port=${FLOORPORT:-11281}
+TCP_NODELAY=1 /usr/bin/storescp --ignore "$floor_port" 2>/dev/null &
+floor_pid=$!
+sleep 0.5
+floor_runs=()
+for _ in 1 2 3; do
+    t0=$(seconds)
+    TCP_NODELAY=1 /usr/bin/storescu -aec ANY 127.0.0.1 "$floor_port" "${files[@]}" 2>>"$work/storescu.err"
+    floor_runs+=("$(echo "$t0 $(seconds)" | awk '{printf "%.4f", $2 - $1}')")
+done
+kill "$floor_pid" 2>/dev/null; wait "$floor_pid" 2>/dev/null || true
+floor_s=$(printf '%s\n' "${floor_runs[@]}" | sort -n | sed -n 2p)
 flush="$(tools/bench/flush_bound.sh "$work/flush" | tee "$work/flush.txt")"
 echo "$flush"
 bound="$(echo "$flush" | sed -nE 's/.*bound for one sequential durable sender: ([0-9.]+) instances\/s.*/\1/p')"
-python3 - "$results" "$n" "$bound" <<'PY'
+python3 - "$results" "$n" "$bound" "$floor_s" <<'PY'
 import statistics, sys
 rows = [l.split("\t") for l in open(sys.argv[1]).read().split("\n") if l]
-n, bound = int(sys.argv[2]), float(sys.argv[3])
+n, bound, floor_s = int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 med = {}
 for who in ("yingyun", "orthanc"):
     for k in ("1", "4"):
@@ -91,4 +106,10 @@ print(f"| path | yingyun | orthanc (TCP_NODELAY=1) | ratio | target |")
 print(f"|---|---|---|---|---|")
 print(f"| sequential, 1 association | {med['yingyun','1']:.0f} inst/s ({100 * med['yingyun','1'] / bound:.0f}% of flush bound {bound:.0f}/s) | {med['orthanc','1']:.0f} inst/s | {med['yingyun','1'] / med['orthanc','1']:.2f}x | >= 85% of bound and >= 1.5x |")
 print(f"| 4 parallel associations | {med['yingyun','4']:.0f} inst/s | {med['orthanc','4']:.0f} inst/s | {med['yingyun','4'] / med['orthanc','4']:.2f}x | >= 4x |")
+floor_rate = n / floor_s
+ceiling = 1 / (1 / floor_rate + 1 / bound)
+print(f"\nstorescu into storescp --ignore (nothing stored, median of 3): {floor_rate:.0f} inst/s ({1000 / floor_rate:.2f} ms per instance"
+      f" incl. process start and association). A sequential sender that waits for one flush per instance gets at most"
+      f" 1 / (floor + flush) = {ceiling:.0f} inst/s = {100 * ceiling / bound:.0f}% of the flush bound; yingyun reached"
+      f" {100 * med['yingyun','1'] / ceiling:.0f}% of that.")
 PY
