@@ -2,13 +2,16 @@
 # Issue 3's speed table in one run: a release `yingyun serve` and Orthanc 1.10 + DICOMweb (Debian),
 # both on 127.0.0.1 with data on the same disk, measured side by side by dicomweb_bench.py on the
 # same generated 200-slice CT.
-# usage: tools/bench/dicomweb.sh [RUNS]     (default 5)
+# usage: tools/bench/dicomweb.sh [RUNS]     (default 5; YINGYUN_BIN=... to use an existing build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-5}"
 tools/setup.sh
-swift build -c release --product yingyun --scratch-path .build-release
-bin="$(swift build -c release --scratch-path .build-release --show-bin-path)/yingyun"
+if [ -z "${YINGYUN_BIN:-}" ]; then
+    swift build -c release --product yingyun --scratch-path .build-release
+    YINGYUN_BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)/yingyun"
+fi
+bin="$YINGYUN_BIN"
 work="$(pwd)/yingyun-data/bench-dicomweb"
 rm -rf "$work/yingyun" "$work/orthanc"
 mkdir -p "$work/yingyun" "$work/orthanc"
