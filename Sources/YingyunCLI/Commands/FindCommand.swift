@@ -11,8 +11,7 @@ struct FindCommand: AsyncParsableCommand {
         commandName: "find",
         abstract: "Query a DICOM peer with C-FIND (study or patient root).")
 
-    @Argument(help: "Peer host.") var host: String
-    @Argument(help: "Peer port.") var port: Int
+    @OptionGroup var peer: PeerOptions
     @Option(name: [.customShort("k"), .customLong("key")],
             help: "Matching or return key: Keyword=value, gggg,eeee=value, or Keyword alone (return key).")
     var keys: [String] = []
@@ -20,14 +19,9 @@ struct FindCommand: AsyncParsableCommand {
     @Option(help: "Information model: study or patient (root).") var model = "study"
     @Option(help: "Specific Character Set asked for the answers.") var charset = "ISO_IR 192"
     @Option(help: "Send the query this many times on one association.") var `repeat` = 1
-    @Option(name: .customLong("aet"), help: "Our (calling) AE title.") var callingAETitle: String = "YINGYUN_SCU"
-    @Option(name: .customLong("aec"), help: "The peer's (called) AE title.") var calledAETitle: String = "ANY-SCP"
     @Flag(name: [.customShort("q"), .long], help: "Only the summary line (on stderr).") var quiet = false
 
     func validate() throws {
-        guard AETitle.isValid(callingAETitle), AETitle.isValid(calledAETitle) else {
-            throw ValidationError("AE titles are 1-16 characters without backslash")
-        }
         guard ["study", "patient"].contains(model) else { throw ValidationError("--model is study or patient") }
         guard self.repeat >= 1 else { throw ValidationError("--repeat is at least 1") }
         _ = try identifier()
@@ -66,7 +60,7 @@ struct FindCommand: AsyncParsableCommand {
         let identifier = try identifier()
         let queryModel: QueryRetrieveModel = model == "patient" ? .patientRoot : .studyRoot
         let request = AssociateRequest(
-            calledAETitle: calledAETitle, callingAETitle: callingAETitle,
+            calledAETitle: peer.calledAETitle, callingAETitle: peer.callingAETitle,
             presentationContexts: [
                 ProposedPresentationContext(
                     id: 1, abstractSyntax: queryModel.rawValue, transferSyntaxes: ["1.2.840.10008.1.2.1", "1.2.840.10008.1.2"])
@@ -77,7 +71,7 @@ struct FindCommand: AsyncParsableCommand {
         let times = self.repeat
         let outcome: (matches: [DataSet], status: DIMSEStatus)
         do {
-            outcome = try await DIMSEClient.withAssociation(host: host, port: port, request: request) { association in
+            outcome = try await DIMSEClient.withAssociation(host: peer.host, port: peer.port, request: request) { association in
                 var last: (matches: [DataSet], status: DIMSEStatus) = ([], .processingFailure)
                 for _ in 0..<times { last = try await association.find(model: queryModel, identifier: identifier) }
                 return last
@@ -92,7 +86,7 @@ struct FindCommand: AsyncParsableCommand {
         }
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         printError(String(format: "C-FIND %@:%d %@: %d matches, status %@; %d quer%@ in %.1f ms",
-                          host, port, calledAETitle, outcome.matches.count, "\(outcome.status)", times, times == 1 ? "y" : "ies", ms))
+                          peer.host, peer.port, peer.calledAETitle, outcome.matches.count, "\(outcome.status)", times, times == 1 ? "y" : "ies", ms))
         if outcome.status.category == .failure { throw ExitCode(1) }
     }
 

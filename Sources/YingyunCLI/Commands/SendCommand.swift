@@ -11,18 +11,9 @@ struct SendCommand: AsyncParsableCommand {
         commandName: "send",
         abstract: "Send DICOM files (folders recursively) to a DICOM peer with C-STORE.")
 
-    @Argument(help: "Peer host.") var host: String
-    @Argument(help: "Peer port.") var port: Int
+    @OptionGroup var peer: PeerOptions
     @Argument(help: "Files or directories.") var paths: [String]
-    @Option(name: .customLong("aet"), help: "Our (calling) AE title.") var callingAETitle: String = "YINGYUN_SCU"
-    @Option(name: .customLong("aec"), help: "The peer's (called) AE title.") var calledAETitle: String = "ANY-SCP"
     @Flag(help: "Only the summary line.") var quiet = false
-
-    func validate() throws {
-        guard AETitle.isValid(callingAETitle), AETitle.isValid(calledAETitle) else {
-            throw ValidationError("AE titles are 1-16 characters without backslash")
-        }
-    }
 
     func run() async throws {
         let named = Set(paths)
@@ -47,7 +38,7 @@ struct SendCommand: AsyncParsableCommand {
         let results: [StoreSCU.Result]
         do {
             results = try await StoreSCU.send(
-                items, host: host, port: port, callingAETitle: callingAETitle, calledAETitle: calledAETitle
+                items, host: peer.host, port: peer.port, callingAETitle: peer.callingAETitle, calledAETitle: peer.calledAETitle
             ) { r in
                 if !quiet || r.status.category == .failure {
                     print("\(r.status.category == .failure ? "failed" : "sent"): \(r.name) status \(r.status)\(r.comment.map { " (\($0))" } ?? "")")
@@ -59,7 +50,7 @@ struct SendCommand: AsyncParsableCommand {
         }
         let failed = results.filter { $0.status.category == .failure }.count
         let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
-        print("sent \(results.count - failed) of \(results.count) instances to \(host):\(port) in \(String(format: "%.2f", seconds)) s, \(failed) failed, \(unreadable) unreadable")
+        print("sent \(results.count - failed) of \(results.count) instances to \(peer.host):\(peer.port) in \(String(format: "%.2f", seconds)) s, \(failed) failed, \(unreadable) unreadable")
         if failed > 0 || unreadable > 0 { throw ExitCode(1) }
     }
 }
