@@ -1,5 +1,6 @@
 import ArgumentParser
 import Testing
+import YingyunDICOM
 
 @testable import YingyunCLI
 
@@ -31,13 +32,34 @@ import Testing
 
     @Test func parsesEchoAndSend() throws {
         let echo = try #require(try YingyunCommand.parseAsRoot(["echo", "pacs", "104", "--aet", "ME", "--aec", "PACS"]) as? EchoCommand)
-        #expect(echo.host == "pacs")
-        #expect(echo.port == 104)
-        #expect(echo.callingAETitle == "ME")
-        #expect(echo.calledAETitle == "PACS")
+        #expect(echo.peer.host == "pacs")
+        #expect(echo.peer.port == 104)
+        #expect(echo.peer.callingAETitle == "ME")
+        #expect(echo.peer.calledAETitle == "PACS")
         let send = try #require(try YingyunCommand.parseAsRoot(["send", "pacs", "104", "a.dcm", "dir", "--quiet"]) as? SendCommand)
+        #expect(send.peer.host == "pacs")
         #expect(send.paths == ["a.dcm", "dir"])
         #expect(send.quiet)
         #expect(throws: (any Error).self) { try YingyunCommand.parseAsRoot(["send", "pacs", "104"]) }
+        #expect(throws: (any Error).self) { try YingyunCommand.parseAsRoot(["echo", "pacs", "104", "--aet", "MUCH_TOO_LONG_AE_TITLE"]) }
+    }
+
+    @Test func parsesFind() throws {
+        let find = try #require(try YingyunCommand.parseAsRoot([
+            "find", "pacs", "104", "--aec", "PACS", "-k", "PatientName=李*", "-k", "StudyDate", "-k", "0020,000D=1.2.3",
+            "--repeat", "3", "-q",
+        ]) as? FindCommand)
+        #expect(find.peer.calledAETitle == "PACS")
+        #expect(find.repeat == 3)
+        #expect(find.quiet)
+        let identifier = try find.identifier()
+        #expect(identifier[.queryRetrieveLevel]?.stringValue(characterSet: .default) == "STUDY")
+        #expect(identifier[.patientName]?.vr == .PN)
+        #expect(identifier[.studyDate] != nil)  // a return key: present, empty
+        #expect((identifier[.studyDate]?.stringValue(characterSet: .default) ?? "").isEmpty)
+        #expect(identifier[.studyInstanceUID]?.vr == .UI)
+        #expect(throws: (any Error).self) { try YingyunCommand.parseAsRoot(["find", "pacs", "104", "-k", "NoSuchKeyword=1"]) }
+        #expect(throws: (any Error).self) { try YingyunCommand.parseAsRoot(["find", "pacs", "104", "--model", "worklist"]) }
+        #expect(throws: (any Error).self) { try YingyunCommand.parseAsRoot(["find", "pacs", "104", "--repeat", "0"]) }
     }
 }
