@@ -121,18 +121,10 @@ public struct DIMSEAssociation {
         sopClassUID: String, sopInstanceUID: String, contextID: UInt8, source: any ByteSource, range: Range<Int>,
         chunkSize: Int = 1 << 20, moveOriginator: (aeTitle: String, messageID: UInt16)? = nil
     ) async throws -> CommandSet {
-        messageID &+= 1
-        var command = CommandSet.request(
-            .cStoreRQ, messageID: messageID, affectedSOPClassUID: sopClassUID, affectedSOPInstanceUID: sopInstanceUID,
-            priority: 0, hasDataSet: true)
-        if let moveOriginator {
-            command.setString(CommandSet.Element.moveOriginatorApplicationEntityTitle, moveOriginator.aeTitle, isUID: false)
-            command.setUInt16(CommandSet.Element.moveOriginatorMessageID, moveOriginator.messageID)
-        }
-        try await send(fragmenter.pdus(command.encoded(), contextID: contextID, isCommand: true))
+        let step = try await sendStoreCommand(
+            sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID, contextID: contextID, chunkSize: chunkSize,
+            moveOriginator: moveOriginator)
         var offset = range.lowerBound
-        // A chunk is a whole number of fragments, so PDUs stay full except the last.
-        let step = max(fragmenter.maximumFragment, (chunkSize / fragmenter.maximumFragment) * fragmenter.maximumFragment)
         repeat {
             let n = min(step, range.upperBound - offset)
             let chunk = try source.bytes(at: offset, count: n)
@@ -158,6 +150,21 @@ public struct DIMSEAssociation {
         sopClassUID: String, sopInstanceUID: String, contextID: UInt8, payload: inout SubOperationPayload,
         chunkSize: Int = 1 << 20, moveOriginator: (aeTitle: String, messageID: UInt16)?
     ) async throws -> CommandSet {
+        let step = try await sendStoreCommand(
+            sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID, contextID: contextID, chunkSize: chunkSize,
+            moveOriginator: moveOriginator)
+        while let (chunk, isLast) = try await payload.next(step: step) {
+            try await send(fragmenter.pdus(chunk, contextID: contextID, isCommand: false, final: isLast))
+        }
+        return try await response()
+    }
+
+    /// Sends a C-STORE-RQ command (with the C-MOVE originator, if any) and returns the data set
+    /// chunk size to use: a whole number of fragments, so PDUs stay full except the last.
+    private mutating func sendStoreCommand(
+        sopClassUID: String, sopInstanceUID: String, contextID: UInt8, chunkSize: Int,
+        moveOriginator: (aeTitle: String, messageID: UInt16)?
+    ) async throws -> Int {
         messageID &+= 1
         var command = CommandSet.request(
             .cStoreRQ, messageID: messageID, affectedSOPClassUID: sopClassUID, affectedSOPInstanceUID: sopInstanceUID,
@@ -167,11 +174,7 @@ public struct DIMSEAssociation {
             command.setUInt16(CommandSet.Element.moveOriginatorMessageID, moveOriginator.messageID)
         }
         try await send(fragmenter.pdus(command.encoded(), contextID: contextID, isCommand: true))
-        let step = max(fragmenter.maximumFragment, (chunkSize / fragmenter.maximumFragment) * fragmenter.maximumFragment)
-        while let (chunk, isLast) = try await payload.next(step: step) {
-            try await send(fragmenter.pdus(chunk, contextID: contextID, isCommand: false, final: isLast))
-        }
-        return try await response()
+        return max(fragmenter.maximumFragment, (chunkSize / fragmenter.maximumFragment) * fragmenter.maximumFragment)
     }
 
     /// C-FIND (PS3.4 C.4.1): sends the identifier, collects the pending answers' data sets.
