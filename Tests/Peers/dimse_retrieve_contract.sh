@@ -176,27 +176,23 @@ get_mixed() {  # the native study and the compressed one in one C-GET with +xs: 
         || { echo "getscu +xs: $n files"; return 1; }
 }
 step "dcmtk getscu +xs on a native and a compressed study at once: every instance arrives" get_mixed
-move_as_stored() {  # a destination that takes JPEG lossless and RLE gets the stored bytes
-    rm -rf "$work/move-all"; mkdir -p "$work/move-all"
-    /usr/bin/storescp -aet LESCP +xa -od "$work/move-all" "$lport" >"$work/storescp-all.log" 2>&1 &
+move_compressed_study() {  # move_compressed_study DIR STORESCP-SYNTAX-OPTION: C-MOVE to a dcmtk storescp writing into DIR
+    rm -rf "$1"; mkdir -p "$1"
+    /usr/bin/storescp -aet LESCP "$2" -od "$1" "$lport" >"$1.log" 2>&1 &
     local scp=$!; pids+=("$scp")
     sleep 0.5
     /usr/bin/movescu -aet MOVESCU -aec YINGYUN -aem LESCP -S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID="$cstudy" \
         127.0.0.1 "$dport"
     local rc=$?
     kill "$scp" 2>/dev/null; wait "$scp" 2>/dev/null
-    [ $rc = 0 ] && python3 Tests/Peers/compare_datasets.py "$work/move-all" "${compressed[@]}"
+    return $rc
+}
+move_as_stored() {  # a destination that takes JPEG lossless and RLE gets the stored bytes
+    move_compressed_study "$work/move-all" +xa && python3 Tests/Peers/compare_datasets.py "$work/move-all" "${compressed[@]}"
 }
 move_transcoded() {
-    mkdir -p "$work/move-le"
-    /usr/bin/storescp -aet LESCP +xi -od "$work/move-le" "$lport" >"$work/storescp-le.log" 2>&1 &
-    local scp=$!; pids+=("$scp")
-    sleep 0.5
-    /usr/bin/movescu -aet MOVESCU -aec YINGYUN -aem LESCP -S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID="$cstudy" \
-        127.0.0.1 "$dport"
-    local rc=$?
-    kill "$scp" 2>/dev/null; wait "$scp" 2>/dev/null
-    [ $rc = 0 ] && python3 Tests/Peers/dimse_transcode_check.py check "$work/move-le" 1.2.840.10008.1.2 "${compressed[@]}"
+    move_compressed_study "$work/move-le" +xi \
+        && python3 Tests/Peers/dimse_transcode_check.py check "$work/move-le" 1.2.840.10008.1.2 "${compressed[@]}"
 }
 step "dcmtk movescu → storescp +xi (Implicit VR LE only): compressed instances decoded, pixels equal" move_transcoded
 step "dcmtk movescu → storescp +xa (accepts all): JPEG-lossless and RLE data sets byte-identical" move_as_stored

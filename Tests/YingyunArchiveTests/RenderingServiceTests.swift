@@ -34,6 +34,20 @@ final class StampRenderer: InstanceRenderer, @unchecked Sendable {
             pixelDataOffset: image ? 100 : nil, frames: image ? [[100..<110]] : [], instanceNumber: number)
     }
 
+    /// One generated instance in an in-memory archive, and a rendering service over it whose
+    /// renderer stamps the source digest (so tests can count renders and tell images apart).
+    static func oneStampedInstance() async throws
+        -> (Archive, StoredInstance, StampRenderer, InMemoryDerivedStore, RenderingService)
+    {
+        let archive = Archive(store: InMemoryBlobStore(), catalog: try SQLiteCatalog.inMemory())
+        let stored = try await ingestFolder(archive, "HOSP-A/A00011885")
+        let renderer = StampRenderer()
+        let derived = InMemoryDerivedStore()
+        let service = RenderingService(archive: archive, renderer: renderer, derived: derived)
+        let row = try #require(try await archive.catalog.instance(sopInstanceUID: stored[0].sopInstanceUID))
+        return (archive, row, renderer, derived, service)
+    }
+
     static func ingestFolder(_ archive: Archive, _ relative: String) async throws -> [IngestedInstance] {
         var out: [IngestedInstance] = []
         for path in Archive.files(under: [studies + "/" + relative]).sorted() where path.hasSuffix(".dcm") {
@@ -74,12 +88,7 @@ final class StampRenderer: InstanceRenderer, @unchecked Sendable {
     }
 
     @Test func rendersOnceThenServesTheKeptImage() async throws {
-        let archive = Archive(store: InMemoryBlobStore(), catalog: try SQLiteCatalog.inMemory())
-        let stored = try await Self.ingestFolder(archive, "HOSP-A/A00011885")
-        let renderer = StampRenderer()
-        let derived = InMemoryDerivedStore()
-        let service = RenderingService(archive: archive, renderer: renderer, derived: derived)
-        let row = try #require(try await archive.catalog.instance(sopInstanceUID: stored[0].sopInstanceUID))
+        let (archive, row, renderer, derived, service) = try await Self.oneStampedInstance()
         let first = try service.image(of: row, RenderParameters())
         let again = try service.image(of: row, RenderParameters())
         #expect(first.image == again.image)
@@ -96,12 +105,7 @@ final class StampRenderer: InstanceRenderer, @unchecked Sendable {
     }
 
     @Test func clientParameterImagesAreNeitherKeptNorLookedUp() async throws {
-        let archive = Archive(store: InMemoryBlobStore(), catalog: try SQLiteCatalog.inMemory())
-        let stored = try await Self.ingestFolder(archive, "HOSP-A/A00011885")
-        let renderer = StampRenderer()
-        let derived = InMemoryDerivedStore()
-        let service = RenderingService(archive: archive, renderer: renderer, derived: derived)
-        let row = try #require(try await archive.catalog.instance(sopInstanceUID: stored[0].sopInstanceUID))
+        let (_, row, renderer, derived, service) = try await Self.oneStampedInstance()
         let p = RenderParameters(viewportWidth: 300, viewportHeight: 200, window: .init(center: 40, width: 400))
         let a = try service.image(of: row, p, keeping: .never)
         let b = try service.image(of: row, p, keeping: .never)
