@@ -7,11 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-5}"
 tools/setup.sh
-if [ -z "${YINGYUN_BIN:-}" ]; then
-    swift build -c release --product yingyun --scratch-path .build-release
-    YINGYUN_BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)/yingyun"
-fi
-bin="$YINGYUN_BIN"
+. tools/bench/release_bin.sh
 work="$(pwd)/yingyun-data/bench-dicomweb"
 rm -rf "$work/yingyun" "$work/orthanc"
 mkdir -p "$work/yingyun" "$work/orthanc"

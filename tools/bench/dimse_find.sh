@@ -22,11 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-7}"; k="${2:-50}"
-if [ -z "${YINGYUN_BIN:-}" ]; then
-    swift build -c release --product yingyun --scratch-path .build-release
-    YINGYUN_BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)/yingyun"
-fi
-bin="$YINGYUN_BIN"
+. tools/bench/release_bin.sh
 work="$(pwd)/yingyun-data/bench-find"
 mkdir -p "$work"
 src="$work/studies"

@@ -6,8 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-5}"
 tools/setup.sh
-swift build -c release --product yingyun --scratch-path .build-release
-bin="$(swift build -c release --scratch-path .build-release --show-bin-path)/yingyun"
+. tools/bench/release_bin.sh
 work="$(pwd)/yingyun-data/bench-imaging"
 rm -rf "$work" && mkdir -p "$work/on" "$work/off" "$work/orthanc"
 ct="$(pwd)/yingyun-data/bench-dicomweb/ct200"

@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "synth"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Tests" / "Peers"))
 import mpi_population  # noqa: E402
-from serverlib import Server  # noqa: E402
+from serverlib import Server, multipart_body  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -79,14 +79,6 @@ def instances(path: str, count: int, rows: int):
         out = io.BytesIO()
         ds.save_as(out, enforce_file_format=True)
         yield out.getvalue()
-
-
-def body(parts, boundary):
-    out = bytearray()
-    for p in parts:
-        out += f"--{boundary}\r\nContent-Type: application/dicom\r\n\r\n".encode() + p + b"\r\n"
-    out += f"--{boundary}--\r\n".encode()
-    return bytes(out)
 
 
 def post(conn, payload, boundary):
@@ -149,7 +141,7 @@ def main():
             requests = []
             for i in range(0, len(parts), args.per_request):
                 b = uuid.uuid4().hex
-                requests.append((body(parts[i:i + args.per_request], b), b))
+                requests.append((b"".join(multipart_body(parts[i:i + args.per_request], b.encode())), b))
             return parts, requests
 
         # Warm-up, not timed: the first request of a fresh server pays one-time costs.
