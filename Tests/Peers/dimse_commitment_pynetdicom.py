@@ -1,8 +1,9 @@
 """pynetdicom as Storage Commitment Push Model SCU (PS3.4 J): N-ACTION with stored and unknown
 references; the N-EVENT-REPORT must come back on the same association (event 1 when all are
 committed, 2 with FailedSOPSequence / FailureReason 0x0112 otherwise), and, when the requestor
-has released the association right away, on a new association to its configured address
-(PYCOMMIT at DEST_PORT), where pynetdicom accepts as SCU of the commitment class.
+has released the association right away or refuses the report there, on a new association to
+its configured address (PYCOMMIT at DEST_PORT), where pynetdicom accepts as SCU of the
+commitment class.
 usage: dimse_commitment_pynetdicom.py PORT CALLED_AET DEST_PORT FILE..."""
 import sys
 import threading
@@ -97,9 +98,25 @@ try:
     status, _ = assoc.send_n_action(ds, 1, StorageCommitmentPushModel, WELL_KNOWN)
     assoc.abort()
     check("requestor gone, new association", str(ds.TransactionUID), 2, refs[:1], [missing], False)
+
+    # 3. The requestor answers the report on its own association with a failure (0x0110): the
+    #    result was not taken, so it must come again on a new association.
+    refused = []
+
+    def refuse(event):
+        refused.append(str(event.event_information.TransactionUID))
+        return 0x0110, None
+
+    assoc = ae.associate("127.0.0.1", port, ae_title=called, evt_handlers=[(evt.EVT_N_EVENT_REPORT, refuse)])
+    ds = action(refs[:1])
+    status, _ = assoc.send_n_action(ds, 1, StorageCommitmentPushModel, WELL_KNOWN)
+    check("refused on the same association, new association", str(ds.TransactionUID), 1, refs[:1], [], False)
+    if str(ds.TransactionUID) not in refused:
+        failures.append("refused on the same association: the report was not offered there first")
+    assoc.release()
 finally:
     server.shutdown()
 for f in failures:
     print("FAIL:", f)
-print(f"pynetdicom storage commitment: {3 - len(failures) if len(failures) < 3 else 0}/3 transactions reported as expected")
+print(f"pynetdicom storage commitment: {max(0, 4 - len(failures))}/4 transactions reported as expected")
 sys.exit(1 if failures else 0)

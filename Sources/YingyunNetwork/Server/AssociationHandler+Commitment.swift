@@ -4,7 +4,8 @@ import YingyunDICOM
 
 /// Storage commitment (PS3.4 J.3.3): once the N-ACTION-RSP is sent, every reference is checked
 /// and the result reported with N-EVENT-REPORT on this association; when the requestor has
-/// already let it go, on a new association to the requestor's configured host and port.
+/// already let it go, or answers the report with a failure status, on a new association to the
+/// requestor's configured host and port.
 extension AssociationHandler.Session {
     mutating func runCommitment(_ job: DIMSEMessageReceiver.CommitmentJob, association: AssociationContext) async {
         var result = StorageCommitmentResult(transactionUID: job.transactionUID)
@@ -33,8 +34,13 @@ extension AssociationHandler.Session {
                 eventTypeID: result.eventTypeID)
             try await sendMessage(rq, dataSet: information, contextID: job.contextID)
             let (status, _) = try await awaitResponse(.nEventReportRSP, messageID: messageID)
-            logger.info("storage commitment reported on the same association", metadata: ["dimse.status": "\(status)"])
-            return
+            if status == .success {
+                logger.info("storage commitment reported on the same association", metadata: ["dimse.status": "\(status)"])
+                return
+            }
+            // Refused (e.g. a requestor already tearing the association down answers 0x0110):
+            // the result was not taken, so it goes on a new association like an undelivered one.
+            logger.info("storage commitment report refused on the same association", metadata: ["dimse.status": "\(status)"])
         } catch {
             logger.info("storage commitment: the association ended before the report", metadata: ["error": "\(error)"])
         }
