@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 @testable import YingyunNetwork
@@ -100,6 +101,28 @@ import YingyunDICOM
         pipe.cancel()
         try await Task.sleep(for: .milliseconds(100))
         #expect(produced.value < 10)
+    }
+
+    /// Each object is prefetched once, `readAhead` sub-operations before it is sent (all of the
+    /// first few at the start), and never past the end.
+    @Test func prefetchRunsAheadOncePerObject() {
+        let log = NIOLockedValueBox<[(before: Int, object: Int)]>([])
+        let current = NIOLockedValueBox(0)
+        let instances = (0..<10).map { k in
+            RetrievableInstance(
+                sopClassUID: Self.ct, sopInstanceUID: "1.2.\(k)", transferSyntaxUID: Self.explicitLE,
+                prefetch: { log.withLockedValue { $0.append((current.withLockedValue { $0 }, k)) } }
+            ) { throw DIMSEError(.connectionClosed, "not opened in this test") }
+        }
+        for i in instances.indices {
+            current.withLockedValue { $0 = i }
+            RetrievableInstance.prefetch(instances, before: i)
+        }
+        let calls = log.withLockedValue { $0 }
+        #expect(calls.map(\.object) == Array(0..<10))
+        for call in calls {
+            #expect(call.before == max(0, call.object - RetrievableInstance.readAhead))
+        }
     }
 }
 

@@ -30,7 +30,8 @@ extension AssociationHandler.Session {
         var cancelled = false
         do {
             try await DIMSEClient.withAssociation(host: destination.host, port: destination.port, request: request) { sub in
-                for instance in job.instances {
+                for (index, instance) in job.instances.enumerated() {
+                    RetrievableInstance.prefetch(job.instances, before: index)
                     if watch.cancelRequested {
                         cancelled = true
                         logger.info("C-MOVE cancelled by the requestor", metadata: ["dimse.remaining": "\(counts.remaining)"])

@@ -76,8 +76,9 @@ extension AssociationHandler.Session {
         var counts = SubOperationCounts(remaining: job.instances.count)
         var cancelled = false
         let usable = association.contexts.values.filter { association.peerSCPRoles.contains($0.abstractSyntax) }
-        for instance in job.instances {
+        for (index, instance) in job.instances.enumerated() {
             if cancelled || closed { break }
+            RetrievableInstance.prefetch(job.instances, before: index)
             guard let opened = try await openSubOperation(
                 instance, among: usable, operation: "C-GET", job: job, counts: &counts)
             else { continue }

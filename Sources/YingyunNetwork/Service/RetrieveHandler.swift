@@ -48,16 +48,33 @@ public struct RetrievableInstance: Sendable {
     /// How to send the data set in another transfer syntax when the peer did not accept the
     /// stored one; nil when only the stored bytes can be sent.
     public var transcoding: DataSetTranscoding?
+    /// Starts reading the stored object in the background, a few sub-operations before it is
+    /// sent (an object not read lately comes from disk). Must return at once.
+    public var prefetch: (@Sendable () -> Void)?
 
     public init(
         sopClassUID: String, sopInstanceUID: String, transferSyntaxUID: String, transcoding: DataSetTranscoding? = nil,
+        prefetch: (@Sendable () -> Void)? = nil,
         open: @escaping @Sendable () throws -> (source: any ByteSource, dataSet: Range<Int>)
     ) {
         self.sopClassUID = sopClassUID
         self.sopInstanceUID = sopInstanceUID
         self.transferSyntaxUID = transferSyntaxUID
         self.transcoding = transcoding
+        self.prefetch = prefetch
         self.open = open
+    }
+
+    /// Objects prefetched ahead of the one being sent.
+    public static let readAhead = 4
+
+    /// Before sub-operation `index`: prefetches what should be on its way by then (the first
+    /// `readAhead + 1` at the start, then one more each step).
+    static func prefetch(_ instances: [RetrievableInstance], before index: Int) {
+        let from = index == 0 ? 0 : index + readAhead
+        let to = min(instances.count, index + readAhead + 1)
+        guard from < to else { return }
+        for i in from..<to { instances[i].prefetch?() }
     }
 }
 
