@@ -111,16 +111,16 @@ struct WADOHandler: Sendable {
 
         func write(to writer: inout any ResponseBodyWriter) async throws {
             var pool = BufferRing()
-            var opened: [Int: any BlobReader] = [0: first]
+            // Readers of rows i, i+1, ... in order; the front one is sent next.
+            var ahead: [any BlobReader] = [first]
             first.willRead()
             for (i, row) in rows.enumerated() {
-                for j in (i + 1)..<min(rows.count, i + 1 + Self.readAhead) where opened[j] == nil {
-                    let next = try handler.reader(rows[j])
-                    // The hint itself allocates cache pages and queues the reads: off this task.
-                    DispatchQueue.global().async { next.willRead() }
-                    opened[j] = next
+                while i + ahead.count < min(rows.count, i + 1 + Self.readAhead) {
+                    let next = try handler.reader(rows[i + ahead.count])
+                    next.willRead()
+                    ahead.append(next)
                 }
-                let r = try opened.removeValue(forKey: i) ?? handler.reader(row)
+                let r = ahead.removeFirst()
                 guard r.size == row.size else {
                     // The catalog's size is what the framing promises: a changed object cannot be sent.
                     throw DICOMwebError(.internalServerError, "stored object of \(row.sopInstanceUID) has the wrong size")

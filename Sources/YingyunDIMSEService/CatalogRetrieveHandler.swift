@@ -1,4 +1,3 @@
-import Dispatch
 public import Logging
 import NIOCore
 public import YingyunArchive
@@ -108,7 +107,7 @@ public struct CatalogRetrieveHandler: RetrieveHandler {
             return RetrievableInstance(
                 sopClassUID: row.sopClassUID, sopInstanceUID: row.sopInstanceUID, transferSyntaxUID: row.transferSyntaxUID,
                 transcoding: transcoder.dataSetTranscoding(from: row.transferSyntaxUID, reader: reader),
-                prefetch: { DispatchQueue.global().async { try? reader().willRead() } }
+                prefetch: { try? reader().willRead() }
             ) {
                 let source = BlobByteSource(reader: try reader())
                 return (source, try Self.dataSetOffset(source)..<source.size)

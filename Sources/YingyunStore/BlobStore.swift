@@ -54,7 +54,7 @@ public protocol BlobReader: Sendable {
     func read(at offset: Int, count: Int, into buffer: inout ByteBuffer) throws
     /// Says the whole object will be read soon, so a store on disk can start reading it in the
     /// background: a study not read lately comes from disk, and its objects' reads then overlap
-    /// the sending of earlier ones.
+    /// the sending of earlier ones. Returns at once.
     func willRead()
 }
 

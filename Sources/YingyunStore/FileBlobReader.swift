@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 public import NIOCore
 
 /// Random-access reads of one stored object with `pread` (thread-safe: no shared file offset).
@@ -33,7 +34,9 @@ public final class FileBlobReader: BlobReader {
 
     public func willRead() {
         #if os(Linux)
-        _ = posix_fadvise(fd, 0, off_t(size), POSIX_FADV_WILLNEED)
+        // The hint itself allocates cache pages and queues the reads (~15% of a cold WADO-RS
+        // when it ran on the sending task): a dispatch thread does it, holding the descriptor.
+        DispatchQueue.global().async { [self] in _ = posix_fadvise(fd, 0, off_t(size), POSIX_FADV_WILLNEED) }
         #endif
     }
 
